@@ -1,0 +1,49 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { FaultlineError } from './errors.js';
+
+/** A signal that aborts with the parent or after `ms`, whichever comes first. */
+export function deadline(parent: AbortSignal, ms: number): AbortSignal {
+  return AbortSignal.any([parent, AbortSignal.timeout(ms)]);
+}
+
+/** Sleeps `ms`; rejects with the signal's reason when it aborts. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal });
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+/** Raised when a bounded wait runs out; `phase` names what was waiting. */
+export class DeadlineError extends FaultlineError {
+  constructor(phase: string, ms: number) {
+    super('deadline', `${phase} did not finish within ${(ms / 1000).toFixed(1)} s`);
+  }
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns a value other than undefined,
+ * or throws DeadlineError after `ms`. For conditions no API can watch (files,
+ * process state); Kubernetes waits use watches instead.
+ */
+export async function pollUntil<T>(
+  phase: string,
+  ms: number,
+  signal: AbortSignal,
+  check: (signal: AbortSignal) => Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
+  const bounded = deadline(signal, ms);
+  try {
+    for (;;) {
+      const v = await check(bounded);
+      if (v !== undefined) return v;
+      await sleep(intervalMs, bounded);
+    }
+  } catch (err) {
+    if (signal.aborted) throw err;
+    if (bounded.aborted) throw new DeadlineError(phase, ms);
+    throw err;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * YAML parsing with source positions, and JSON Schema validation whose every
+ * problem is reported as file:line:col plus the path inside the document.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { InputProblem } from '../core/errors.js';
+import type { JsonSchema } from '../core/contracts.js';
+
+export interface SourceDocument {
+  file: string;
+  value: unknown;
+  /** position of the node at a path like ['spec', 'steps', 2, 'within'] */
+  position(path: (string | number)[]): { line: number; col: number } | undefined;
+  problem(path: (string | number)[], message: string): InputProblem;
+}
+
+export function formatPath(path: (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+
+/** Parses YAML text; syntax errors come back as problems with positions. */
+export function parseYaml(file: string, text: string): { doc?: SourceDocument; problems: InputProblem[] } {
+  const lc = new LineCounter();
+  const ydoc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const problems: InputProblem[] = [];
+  for (const e of ydoc.errors) {
+    const pos = lc.linePos(e.pos[0]);
+    problems.push({ file, line: pos.line, col: pos.col, path: '', message: e.message.split('\n')[0]! });
+  }
+  if (problems.length) return { problems };
+
+  const position = (path: (string | number)[]) => {
+    let node: unknown = ydoc.contents;
+    let last: Node | undefined = node as Node;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) break;
+        last = (pair.key as Node) ?? last;
+        node = pair.value;
+        if (node) last = node as Node;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+        if (node) last = node as Node;
+        else break;
+      } else break;
+    }
+    const start = last?.range?.[0];
+    if (start === undefined) return undefined;
+    const p = lc.linePos(start);
+    return { line: p.line, col: p.col };
+  };
+  const doc: SourceDocument = {
+    file,
+    value: ydoc.toJS({ maxAliasCount: 100 }),
+    position,
+    problem: (path, message) => ({ file, ...position(path), path: formatPath(path), message }),
+  };
+  return { doc, problems };
+}
+
+export async function readYaml(file: string): Promise<{ doc?: SourceDocument; problems: InputProblem[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { problems: [{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
+  }
+  return parseYaml(file, text);
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function pathOf(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function messageFor(e: ErrorObject): { path: (string | number)[]; message: string } {
+  const path = pathOf(e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { path: [...path, String(p.additionalProperty)], message: 'unknown field' };
+    case 'required':
+      return { path, message: `missing required field "${String(p.missingProperty)}"` };
+    case 'enum':
+      return { path, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(p.allowedValue)}` };
+    case 'pattern': {
+      const desc = (e.parentSchema as Record<string, unknown> | undefined)?.['x-message'];
+      return { path, message: typeof desc === 'string' ? desc : `must match ${String(p.pattern)}` };
+    }
+    default: {
+      const desc = (e.parentSchema as Record<string, unknown> | undefined)?.['x-message'];
+      return { path, message: typeof desc === 'string' ? desc : (e.message ?? 'is invalid') };
+    }
+  }
+}
+
+/** Validates against a schema; returns every problem with positions (oneOf noise collapsed). */
+export function validateAgainst(doc: SourceDocument, schema: JsonSchema): InputProblem[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(doc.value)) return [];
+  const seen = new Set<string>();
+  const out: InputProblem[] = [];
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    const { path, message } = messageFor(e);
+    const key = `${formatPath(path)}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(doc.problem(path, message));
+  }
+  return out;
+}

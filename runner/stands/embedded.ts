@@ -1,0 +1,38 @@
+/** Stands faultline starts itself (`faultline stand up <name>`). */
+import type { Stand } from '../core/contracts.js';
+
+export interface StandIO {
+  signal: AbortSignal;
+  /** progress lines for the operator (stderr) */
+  log(line: string): void;
+}
+
+export interface StandStatus {
+  up: boolean;
+  /** human-readable lines: components, nodes, health */
+  lines: string[];
+}
+
+export interface EmbeddedStand {
+  name: string;
+  summary: string;
+  /** Build what is missing, start everything, wait until healthy, print how to reach it. */
+  up(options: Record<string, string | boolean>, io: StandIO): Promise<void>;
+  /** Remove every process, namespace, mount, rule and file it made; also after a crash. */
+  down(io: StandIO): Promise<void>;
+  status(io: StandIO): Promise<StandStatus>;
+  /** The running stand; throws a FaultlineError with a hint when it is not up. */
+  open(signal: AbortSignal): Promise<Stand>;
+}
+
+const registry = new Map<string, () => Promise<EmbeddedStand>>([
+]);
+
+export function embeddedStandNames(): string[] {
+  return [...registry.keys()];
+}
+
+export async function embeddedStand(name: string): Promise<EmbeddedStand | undefined> {
+  const load = registry.get(name);
+  return load ? load() : undefined;
+}

@@ -1,0 +1,92 @@
+/**
+ * Builds the pinned third-party servers the embedded stands need (stands/tools.json)
+ * from the Go module proxy, once per version, into the faultline cache.
+ */
+import { readFileSync } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { cacheDir, packageRoot } from '../core/files.js';
+import { FaultlineError, messageOf } from '../core/errors.js';
+
+export interface ToolPin {
+  version: string;
+  /** `go install <goInstall>@<version>` */
+  goInstall?: string;
+  /** a wrapper module folder (relative to the package root) and the package to build in it */
+  wrapper?: string;
+  package?: string;
+}
+
+export function toolPins(): Record<string, ToolPin> {
+  const raw = JSON.parse(readFileSync(join(packageRoot(), 'stands', 'tools.json'), 'utf8')) as Record<string, unknown>;
+  delete raw.$comment;
+  return raw as Record<string, ToolPin>;
+}
+
+export function toolPath(name: string, pin: ToolPin = pinOf(name)): string {
+  return cacheDir('tools', name, pin.version, name);
+}
+
+function pinOf(name: string): ToolPin {
+  const pin = toolPins()[name];
+  if (!pin) throw new FaultlineError('tool-unknown', `no pinned version for ${name} in stands/tools.json`);
+  return pin;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export interface BuildProgress {
+  (line: string): void;
+}
+
+/**
+ * Returns the path of the pinned binary, building it first if it is not cached.
+ * `progress` gets one line per step of the Go build (downloads, packages).
+ */
+export async function ensureTool(name: string, signal: AbortSignal, progress: BuildProgress = () => {}): Promise<string> {
+  const pin = pinOf(name);
+  const bin = toolPath(name, pin);
+  if (await exists(bin)) return bin;
+  const outDir = join(bin, '..');
+  await mkdir(outDir, { recursive: true });
+  const started = Date.now();
+  progress(`building ${name} ${pin.version} with Go (cached afterwards in ${outDir})`);
+  const env = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
+  let cmd: string[];
+  let cwd = packageRoot();
+  if (pin.goInstall) {
+    cmd = ['install', '-v', `${pin.goInstall}@${pin.version}`];
+    Object.assign(env, { GOBIN: outDir });
+  } else if (pin.wrapper && pin.package) {
+    cwd = join(packageRoot(), pin.wrapper);
+    cmd = ['build', '-v', '-trimpath', '-o', bin, pin.package];
+  } else {
+    throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, or wrapper and package`);
+  }
+  const child = execa('go', cmd, { cwd, env, cancelSignal: signal, all: true, reject: false, buffer: { all: true } });
+  let lines = 0;
+  child.all?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      lines++;
+      if (line.startsWith('go: downloading') || lines % 25 === 0) progress(`${name}: ${line.trim()} (${Math.round((Date.now() - started) / 1000)} s)`);
+    }
+  });
+  const result = await child;
+  if (result.failed || !(await exists(bin))) {
+    await rm(bin, { force: true });
+    const tail = String(result.all ?? '').split('\n').slice(-15).join('\n');
+    throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (go ${cmd.join(' ')} in ${cwd})`, {
+      hint: 'check that Go >= 1.24 is on PATH and the Go module proxy is reachable; the last lines of the build follow',
+      cause: new Error(result.isCanceled ? 'cancelled' : tail || messageOf(result)),
+    });
+  }
+  progress(`${name} ${pin.version} built in ${Math.round((Date.now() - started) / 1000)} s`);
+  return bin;
+}
