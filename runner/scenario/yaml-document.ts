@@ -11,9 +11,9 @@ import type { JsonSchema } from '../core/contracts.js';
 export interface SourceDocument {
   file: string;
   value: unknown;
-  /** position of the node at a path like ['spec', 'steps', 2, 'within'] */
-  position(path: (string | number)[]): { line: number; col: number } | undefined;
-  problem(path: (string | number)[], message: string): InputProblem;
+  /** position of the value at a path like ['spec', 'steps', 2, 'within'], or of its key with `atKey` */
+  position(path: (string | number)[], atKey?: boolean): { line: number; col: number } | undefined;
+  problem(path: (string | number)[], message: string, atKey?: boolean): InputProblem;
 }
 
 export function formatPath(path: (string | number)[]): string {
@@ -36,16 +36,16 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
   }
   if (problems.length) return { problems };
 
-  const position = (path: (string | number)[]) => {
+  const position = (path: (string | number)[], atKey = false) => {
     let node: unknown = ydoc.contents;
     let last: Node | undefined = node as Node;
-    for (const key of path) {
+    for (const [i, key] of path.entries()) {
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
         if (!pair) break;
         last = (pair.key as Node) ?? last;
         node = pair.value;
-        if (node) last = node as Node;
+        if (node && !(atKey && i === path.length - 1)) last = node as Node;
       } else if (isSeq(node) && typeof key === 'number') {
         node = node.items[key];
         if (node) last = node as Node;
@@ -61,7 +61,7 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
     file,
     value: ydoc.toJS({ maxAliasCount: 100 }),
     position,
-    problem: (path, message) => ({ file, ...position(path), path: formatPath(path), message }),
+    problem: (path, message, atKey) => ({ file, ...position(path, atKey), path: formatPath(path), message }),
   };
   return { doc, problems };
 }
@@ -76,7 +76,7 @@ export async function readYaml(file: string): Promise<{ doc?: SourceDocument; pr
   return parseYaml(file, text);
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -88,12 +88,12 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function messageFor(e: ErrorObject): { path: (string | number)[]; message: string } {
+function messageFor(e: ErrorObject): { path: (string | number)[]; message: string; atKey?: boolean } {
   const path = pathOf(e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { path: [...path, String(p.additionalProperty)], message: 'unknown field' };
+      return { path: [...path, String(p.additionalProperty)], message: 'unknown field', atKey: true };
     case 'required':
       return { path, message: `missing required field "${String(p.missingProperty)}"` };
     case 'enum':
@@ -111,6 +111,13 @@ function messageFor(e: ErrorObject): { path: (string | number)[]; message: strin
   }
 }
 
+/** An error under propertyNames: the key itself is not one the schema knows. */
+function unknownKey(e: ErrorObject): { path: (string | number)[]; message: string; atKey: boolean } {
+  const allowed = ((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String);
+  const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, …` : allowed.join(', ');
+  return { path: [...pathOf(e.instancePath), e.propertyName!], message: `unknown kind "${e.propertyName}"${shown ? `; known: ${shown}` : ''}`, atKey: true };
+}
+
 /** Validates against a schema; returns every problem with positions (oneOf noise collapsed). */
 export function validateAgainst(doc: SourceDocument, schema: JsonSchema): InputProblem[] {
   let validate = compiled.get(schema);
@@ -122,12 +129,12 @@ export function validateAgainst(doc: SourceDocument, schema: JsonSchema): InputP
   const seen = new Set<string>();
   const out: InputProblem[] = [];
   for (const e of validate.errors ?? []) {
-    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
-    const { path, message } = messageFor(e);
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;
+    const { path, message, atKey } = e.propertyName !== undefined ? unknownKey(e) : messageFor(e);
     const key = `${formatPath(path)}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(doc.problem(path, message));
+    out.push(doc.problem(path, message, atKey));
   }
   return out;
 }

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { faults } from '../../faults/index.js';
+import { probes } from '../../probes/index.js';
+import { workloads } from '../../workloads/index.js';
+import { loadScenarios } from '../../scenario/load.js';
+import type { Scenario, Step } from '../../scenario/types.js';
+import { resolveStand } from '../../stands/index.js';
+import { missingCapabilities } from '../../engine/run.js';
+import { describeTrigger } from '../../engine/trigger.js';
+import { formatDuration } from '../../core/units.js';
+import type { Stand } from '../../core/contracts.js';
+
+function stepLine(step: Step): string {
+  const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
+  switch (step.type) {
+    case 'gate': {
+      const g = step.gate;
+      const probe = probes.get(g.probe)!;
+      const bound =
+        g.mode === 'within' ? ` until it passes, within ${formatDuration(g.boundMs!)}${g.since ? ` of ${g.since}` : ''}` : g.mode === 'during' ? ` sampled every ${formatDuration(g.everyMs!)} for ${formatDuration(g.windowMs!)}, needs >= ${Math.round(g.min! * 100)}%` : ' once';
+      return `gate "${g.name}": ${probe.describe(g.spec)}${bound}${when}`;
+    }
+    case 'fault':
+      return `inject ${step.kind} (${faults.get(step.kind)!.describe(step.spec)}), journaled first${when}`;
+    case 'revert':
+      return `revert the newest ${step.target}${when}`;
+    case 'wait':
+      return `wait ${formatDuration(step.ms)}${when}`;
+    case 'action':
+      return `run \`${step.run}\` (timeout ${formatDuration(step.timeoutMs)}, expect exit ${step.exit})${when}`;
+  }
+}
+
+/** Every action the run would take, in order; touches nothing. */
+export function planText(scenario: Scenario, stand: Stand): string {
+  const lines = [`scenario ${scenario.name} (${scenario.file}) on stand ${stand.name} [${stand.driver}], ${scenario.repeat}x, timeout ${formatDuration(scenario.timeoutMs)}`];
+  const missing = missingCapabilities(scenario, stand);
+  if (missing.length) {
+    lines.push(`  SKIPPED: stand lacks ${missing.join(', ')}`);
+    return lines.join('\n');
+  }
+  if (stand.protected) lines.push('  stand is protected: faults need --yes');
+  for (const w of scenario.workloads) lines.push(`  start workload ${w.name}: ${workloads.get(w.kind)!.describe(w.spec)}`);
+  scenario.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${stepLine(s)}`));
+  const faultSteps = scenario.steps.filter((s) => s.type === 'fault');
+  if (scenario.workloads.length) lines.push(`  finally: stop workloads ${scenario.workloads.map((w) => w.name).join(', ')}`);
+  if (faultSteps.length) lines.push(`  finally: revert whatever is still injected, newest first: ${faultSteps.map((s) => s.title).reverse().join('; ')}`);
+  return lines.join('\n');
+}
+
+export function planCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('print every action a run would take on a stand; touches nothing')
+    .argument('<scenario>', 'scenario file')
+    .requiredOption('--stand <name|file>', 'stand name or stand file')
+    .action(async (file: string, opts: { stand: string }) => {
+      const [scenario] = await loadScenarios([file]);
+      const stand = await resolveStand(opts.stand, AbortSignal.timeout(30_000));
+      try {
+        process.stdout.write(planText(scenario!, stand) + '\n');
+      } finally {
+        await stand.close();
+      }
+    });
+}

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { recover } from '../../engine/recover.js';
+import { abortOnSignals } from '../interrupt.js';
+
+export function recoverCommand(program: Command): void {
+  program
+    .command('recover')
+    .description('revert the faults of runs that did not finish (e.g. after SIGKILL), from their journals')
+    .option('--results <dir>', 'results directory to scan', 'results')
+    .option('--force', 'also revert runs whose process still seems alive', false)
+    .action(async (opts: { results: string; force: boolean }) => {
+      const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
+      try {
+        process.exitCode = await recover({ resultsRoot: opts.results, force: opts.force, signal: interrupt.signal, log: (l) => process.stdout.write(l + '\n') });
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { loadScenarios } from '../../scenario/load.js';
+import { resolveStand } from '../../stands/index.js';
+import { missingCapabilities } from '../../engine/run.js';
+
+export function validateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('check scenario files (schema and rules) without running anything')
+    .argument('<paths...>', 'scenario files or directories')
+    .option('--stand <name|file>', 'also check each scenario\'s required capabilities against this stand')
+    .action(async (paths: string[], opts: { stand?: string }) => {
+      const scenarios = await loadScenarios(paths);
+      const stand = opts.stand ? await resolveStand(opts.stand, AbortSignal.timeout(30_000)) : undefined;
+      for (const s of scenarios) {
+        const missing = stand ? missingCapabilities(s, stand) : [];
+        const note = missing.length ? ` (would be skipped on ${stand!.name}: lacks ${missing.join(', ')})` : '';
+        process.stdout.write(`ok ${s.file} ${s.name}: ${s.steps.length} steps, requires ${s.requires.join(', ') || 'nothing'}${note}\n`);
+      }
+      await stand?.close();
+      process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} valid\n`);
+    });
+}

@@ -1,0 +1,32 @@
+/** What commands run by scenarios (action steps, cmd probes) get of the stand, and how their output is scrubbed. */
+import type { Stand } from './contracts.js';
+
+/** Environment for a child command: where the stand is, and its S3 credentials (never printed). */
+export function standEnv(stand: Stand): Record<string, string> {
+  const env: Record<string, string> = { FAULTLINE_STAND: stand.name, FAULTLINE_STAND_DRIVER: stand.driver };
+  if (stand.s3) {
+    env.FAULTLINE_S3_ENDPOINT = stand.s3.endpoint;
+    env.AWS_ENDPOINT_URL_S3 = stand.s3.endpoint;
+    env.AWS_REGION = stand.s3.region;
+    if (stand.s3.credentials) {
+      env.AWS_ACCESS_KEY_ID = stand.s3.credentials.accessKeyId;
+      env.AWS_SECRET_ACCESS_KEY = stand.s3.credentials.secretAccessKey;
+    }
+  }
+  if (stand.healthUrl) env.FAULTLINE_HEALTH_URL = stand.healthUrl;
+  return env;
+}
+
+/** Replaces the stand's secrets in text that is about to be shown or recorded. */
+export function redact(text: string, stand: Stand): string {
+  const secrets = [stand.s3?.credentials?.secretAccessKey, stand.s3?.credentials?.accessKeyId].filter((s): s is string => !!s && s.length >= 4);
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('***');
+  return out;
+}
+
+/** Last `max` characters of command output, scrubbed, for the record. */
+export function outputTail(text: string, stand: Stand, max = 400): string {
+  const t = redact(text.trim(), stand);
+  return t.length > max ? `…${t.slice(-max)}` : t;
+}

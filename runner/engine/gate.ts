@@ -1,0 +1,147 @@
+/** Decides one gate: a probe evaluated once, until it passes within a bound, or sampled over a window. */
+import type { Context, Observation, ProbeDef } from '../core/contracts.js';
+import { deadline, isAbortError, sleep } from '../core/abort.js';
+import { messageOf } from '../core/errors.js';
+import { formatDuration } from '../core/units.js';
+import type { GateResult } from '../report/record.js';
+import type { GatePlan } from '../scenario/types.js';
+
+/** A single evaluation may not outlive this, whatever the gate's bound. */
+const singleEvaluationMs = 60_000;
+const pollIntervalMs = 500;
+
+export interface GateInput {
+  step: number;
+  plan: GatePlan;
+  probe: ProbeDef;
+  ctx: Context;
+  /** epoch ms the `within` bound counts from (gate start, or the `since` step's end) */
+  startedAt: number;
+  progress(fraction: number, detail: string): void;
+}
+
+type Attempt = { obs: Observation; threw: false } | { error: string; threw: true };
+
+async function attempt(probe: ProbeDef, spec: unknown, ctx: Context, ms: number): Promise<Attempt> {
+  const signal = deadline(ctx.signal, Math.max(1, ms));
+  try {
+    return { obs: await probe.evaluate(spec, { ...ctx, signal }), threw: false };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const message = signal.aborted ? `probe did not answer within ${formatDuration(ms)}` : messageOf(err);
+    // a probe that timed out has answered "not yet" for a bounded gate; anything else means it could not be evaluated
+    return signal.aborted ? { obs: { ok: false, value: message }, threw: false } : { error: message, threw: true };
+  }
+}
+
+function result(input: GateInput, fields: Omit<GateResult, 'step' | 'name' | 'probe'>): GateResult {
+  return { step: input.step, name: input.plan.name, probe: input.plan.probe, ...fields };
+}
+
+async function once(input: GateInput): Promise<GateResult> {
+  const t0 = Date.now();
+  const a = await attempt(input.probe, input.plan.spec, input.ctx, singleEvaluationMs);
+  const elapsedMs = Date.now() - t0;
+  if (a.threw) return result(input, { verdict: 'unknown', value: `could not evaluate: ${a.error}`, elapsedMs });
+  return result(input, { verdict: a.obs.ok ? 'pass' : 'fail', value: a.obs.value, elapsedMs, observation: a.obs.value, data: a.obs.data });
+}
+
+async function within(input: GateInput): Promise<GateResult> {
+  const bound = input.plan.boundMs!;
+  const end = input.startedAt + bound;
+  const boundText = `bound ${formatDuration(bound)}`;
+  const pass = (obs: Observation, at: number) =>
+    result(input, {
+      verdict: 'pass',
+      value: `passed after ${formatDuration(at - input.startedAt)} (${boundText}): ${obs.value}`,
+      elapsedMs: at - input.startedAt,
+      boundMs: bound,
+      observation: obs.value,
+      data: obs.data,
+    });
+  const ticker = setInterval(() => {
+    const spent = Date.now() - input.startedAt;
+    input.progress(Math.min(1, spent / bound), `${formatDuration(spent)} of ${formatDuration(bound)}`);
+  }, 250);
+  try {
+    if (input.probe.waitUntil) {
+      const signal = deadline(input.ctx.signal, Math.max(1, end - Date.now()));
+      try {
+        const obs = await input.probe.waitUntil(input.plan.spec, { ...input.ctx, signal });
+        return pass(obs, obs.at);
+      } catch (err) {
+        if (input.ctx.signal.aborted) throw err;
+        if (!signal.aborted && !isAbortError(err)) {
+          return result(input, { verdict: 'unknown', value: `could not evaluate: ${messageOf(err)}`, elapsedMs: Date.now() - input.startedAt, boundMs: bound });
+        }
+      }
+      // bound expired: one last look, for the value in the verdict
+      const last = await attempt(input.probe, input.plan.spec, input.ctx, 5_000);
+      const lastText = last.threw ? `could not evaluate: ${last.error}` : last.obs.value;
+      return result(input, { verdict: 'fail', value: `no pass within ${formatDuration(bound)} (${boundText}); last: ${lastText}`, elapsedMs: bound, boundMs: bound, observation: lastText });
+    }
+    let last: Attempt | undefined;
+    let evaluated = false;
+    for (;;) {
+      const left = end - Date.now();
+      if (left <= 0) break;
+      last = await attempt(input.probe, input.plan.spec, input.ctx, Math.min(left, singleEvaluationMs));
+      if (!last.threw) {
+        evaluated = true;
+        if (last.obs.ok) return pass(last.obs, Date.now());
+      }
+      const wait = Math.min(pollIntervalMs, end - Date.now());
+      if (wait > 0) await sleep(wait, input.ctx.signal);
+    }
+    const lastText = !last ? 'never evaluated' : last.threw ? `could not evaluate: ${last.error}` : last.obs.value;
+    return result(input, {
+      verdict: evaluated ? 'fail' : 'unknown',
+      value: `no pass within ${formatDuration(bound)} (${boundText}); last: ${lastText}`,
+      elapsedMs: Date.now() - input.startedAt,
+      boundMs: bound,
+      observation: lastText,
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function during(input: GateInput): Promise<GateResult> {
+  const { windowMs = 0, min = 1, everyMs = 1000 } = input.plan;
+  const t0 = Date.now();
+  let ok = 0;
+  let total = 0;
+  let unknown = 0;
+  let lastFailure: string | undefined;
+  while (Date.now() - t0 < windowMs) {
+    const slot = Date.now();
+    const a = await attempt(input.probe, input.plan.spec, input.ctx, Math.min(everyMs * 5, singleEvaluationMs));
+    total++;
+    if (a.threw) {
+      unknown++;
+      lastFailure = a.error;
+    } else if (a.obs.ok) ok++;
+    else lastFailure = a.obs.value;
+    const spent = Date.now() - t0;
+    input.progress(Math.min(1, spent / windowMs), `${ok}/${total} samples ok`);
+    const wait = Math.min(slot + everyMs - Date.now(), windowMs - spent);
+    if (wait > 0) await sleep(wait, input.ctx.signal);
+  }
+  const elapsedMs = Date.now() - t0;
+  const availability = total ? ok / total : 0;
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const value = `${pct(availability)} available over ${formatDuration(elapsedMs)} (min ${pct(min)}), ${total - ok}/${total} samples failed${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
+  const verdict = unknown === total ? 'unknown' : availability >= min ? 'pass' : 'fail';
+  return result(input, { verdict, value, elapsedMs, boundMs: windowMs, availability });
+}
+
+export function evaluateGate(input: GateInput): Promise<GateResult> {
+  switch (input.plan.mode) {
+    case 'once':
+      return once(input);
+    case 'within':
+      return within(input);
+    case 'during':
+      return during(input);
+  }
+}

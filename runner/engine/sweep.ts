@@ -1,0 +1,95 @@
+/** A sweep: every scenario x stand x iteration, one after another, results written as they come. */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Stand } from '../core/contracts.js';
+import { ExitCode, FaultlineError, type ExitCodeValue } from '../core/errors.js';
+import type { Matrix, Reporter, RunRecord } from '../report/record.js';
+import { buildMatrix } from '../report/matrix.js';
+import type { Scenario } from '../scenario/types.js';
+import { Journal, journalBegin } from './journal.js';
+import { executeRun } from './run.js';
+
+export interface SweepOptions {
+  scenarios: Scenario[];
+  stands: Stand[];
+  /** overrides each scenario's repeat */
+  repeat?: number;
+  resultsRoot: string;
+  seed?: number;
+  /** destructive scenarios on protected stands */
+  yes: boolean;
+  signal: AbortSignal;
+  reporter: Reporter;
+}
+
+export interface SweepResult {
+  runId: string;
+  resultsDir: string;
+  records: RunRecord[];
+  matrix: Matrix;
+  exitCode: ExitCodeValue;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Refuses destructive scenarios on protected stands unless --yes. */
+export function checkProtected(scenarios: Scenario[], stands: Stand[], yes: boolean): void {
+  if (yes) return;
+  for (const stand of stands.filter((s) => s.protected)) {
+    const destructive = scenarios.filter((s) => s.steps.some((step) => step.type === 'fault' || step.type === 'action'));
+    if (destructive.length) {
+      throw new FaultlineError('stand-protected', `stand ${stand.name} is protected and ${destructive.map((s) => s.name).join(', ')} inject faults or run actions`, {
+        exitCode: ExitCode.invalidInput,
+        hint: 'add --yes to run them there anyway',
+      });
+    }
+  }
+}
+
+export function exitCodeFor(records: RunRecord[]): ExitCodeValue {
+  if (records.some((r) => r.faults.some((f) => f.revertError))) return ExitCode.revertFailed;
+  if (records.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
+  if (records.some((r) => r.status === 'error')) return ExitCode.runnerError;
+  if (records.some((r) => r.status === 'fail')) return ExitCode.gateFailed;
+  return ExitCode.ok;
+}
+
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  checkProtected(opts.scenarios, opts.stands, opts.yes);
+  const runId = newRunId();
+  const resultsDir = resolve(join(opts.resultsRoot, runId));
+  await mkdir(join(resultsDir, 'runs'), { recursive: true });
+  const journal = await Journal.open(resultsDir);
+  await journal.append(journalBegin(runId));
+  const baseSeed = opts.seed ?? randomBytes(4).readUInt32BE() >>> 1;
+  const plan = opts.scenarios.flatMap((scenario) =>
+    opts.stands.flatMap((stand) => Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }))),
+  );
+  const startedAt = Date.now();
+  await opts.reporter.onSweepStart?.({ runId, resultsDir, total: plan.length });
+  const records: RunRecord[] = [];
+  try {
+    for (const { scenario, stand, iteration } of plan) {
+      if (opts.signal.aborted) break;
+      const repeat = opts.repeat ?? scenario.repeat;
+      const record = await executeRun({ ...scenario, repeat }, stand, {
+        runId,
+        iteration,
+        seed: baseSeed + iteration - 1,
+        signal: opts.signal,
+        journal,
+        reporter: opts.reporter,
+      });
+      records.push(record);
+    }
+  } finally {
+    await journal.append({ type: 'end', at: Date.now() });
+    await journal.close();
+  }
+  const matrix = buildMatrix(records, { runId, startedAt, endedAt: Date.now() });
+  await opts.reporter.onSweepEnd?.(matrix, records);
+  return { runId, resultsDir, records, matrix, exitCode: exitCodeFor(records) };
+}

@@ -1,0 +1,11 @@
+/** `npm run schema`: regenerates scenario.schema.json for editors (yaml-language-server). */
+import { join } from 'node:path';
+import { writeJson, packageRoot } from '../core/files.js';
+import { scenarioSchema } from './schema.js';
+
+export const scenarioSchemaFile = join(packageRoot(), 'runner', 'scenario', 'scenario.schema.json');
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await writeJson(scenarioSchemaFile, scenarioSchema());
+  console.log(`wrote ${scenarioSchemaFile}`);
+}
