@@ -25,7 +25,15 @@ export class Journal {
 
   static async open(dir: string): Promise<Journal> {
     const path = join(dir, journalFileName);
-    return new Journal(path, await open(path, 'a', 0o600));
+    const fh = await open(path, 'a+', 0o600);
+    // a crash mid-append leaves a torn last line: start ours on a fresh one
+    const { size } = await fh.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await fh.appendFile('\n');
+    }
+    return new Journal(path, fh);
   }
 
   async append(entry: JournalEntry): Promise<void> {

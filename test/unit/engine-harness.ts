@@ -1,0 +1,68 @@
+/**
+ * Test-only fault and probe kinds for the engine's unit tests. They record what the
+ * engine asked of them: the ordering, journaling and verdict logic is what's under
+ * test here. Real faults and probes are tested against the real stands.
+ */
+import { readFileSync } from 'node:fs';
+import type { FaultDef, ProbeDef, Stand } from '../../runner/core/contracts.js';
+import { faults } from '../../runner/faults/index.js';
+import { probes } from '../../runner/probes/index.js';
+
+export const calls: string[] = [];
+/** journal path the recording fault checks for its own entry before injecting */
+export const journalPath = { current: '' };
+/** epoch ms after which `test.flip` passes */
+export const flipAt = { current: 0 };
+
+const recordingFault: FaultDef<{ label: string; failRevert?: boolean }, { label: string; failRevert: boolean }> = {
+  kind: 'test.record',
+  summary: 'test only: records inject/revert',
+  schema: { type: 'object', properties: { label: { type: 'string' }, failRevert: { type: 'boolean' } }, required: ['label'], additionalProperties: false },
+  requires: [],
+  describe: (s) => `record ${s.label}`,
+  prepare: async (s) => ({ label: s.label, failRevert: s.failRevert ?? false }),
+  inject: async (_s, undo) => {
+    const journal = journalPath.current ? readFileSync(journalPath.current, 'utf8') : '';
+    calls.push(`inject ${undo.label} journaled=${journal.includes(`"undo":{"label":"${undo.label}"`)}`);
+  },
+  revert: async (undo) => {
+    calls.push(`revert ${undo.label}`);
+    if (undo.failRevert) throw new Error(`cannot undo ${undo.label}`);
+  },
+};
+
+const flipProbe: ProbeDef<Record<string, never>> = {
+  kind: 'test.flip',
+  summary: 'test only: passes after flipAt',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'flip',
+  evaluate: async () => (Date.now() >= flipAt.current ? { ok: true, value: 'flipped' } : { ok: false, value: 'not yet' }),
+};
+
+const brokenProbe: ProbeDef<Record<string, never>> = {
+  kind: 'test.broken',
+  summary: 'test only: cannot be evaluated',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'broken',
+  evaluate: async () => {
+    throw new Error('no route to the thing');
+  },
+};
+
+(faults as Map<string, FaultDef>).set(recordingFault.kind, recordingFault);
+for (const p of [flipProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
+
+export function bareStand(overrides: Partial<Stand> = {}): Stand {
+  return {
+    name: 'bare',
+    driver: 'test',
+    ref: 'bare',
+    protected: false,
+    capabilities: new Set(),
+    unsupported: new Map(),
+    close: async () => {},
+    ...overrides,
+  };
+}
