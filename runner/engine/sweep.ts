@@ -20,7 +20,8 @@ export interface SweepOptions {
   /** destructive scenarios on protected stands */
   yes: boolean;
   signal: AbortSignal;
-  reporter: Reporter;
+  /** made once the run folder exists */
+  reporter(resultsDir: string): Reporter;
 }
 
 export interface SweepResult {
@@ -69,7 +70,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     opts.stands.flatMap((stand) => Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }))),
   );
   const startedAt = Date.now();
-  await opts.reporter.onSweepStart?.({ runId, resultsDir, total: plan.length });
+  const reporter = opts.reporter(resultsDir);
+  await reporter.onSweepStart?.({ runId, resultsDir, total: plan.length });
   const records: RunRecord[] = [];
   try {
     for (const { scenario, stand, iteration } of plan) {
@@ -81,7 +83,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         seed: baseSeed + iteration - 1,
         signal: opts.signal,
         journal,
-        reporter: opts.reporter,
+        reporter,
       });
       records.push(record);
     }
@@ -90,6 +92,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     await journal.close();
   }
   const matrix = buildMatrix(records, { runId, startedAt, endedAt: Date.now() });
-  await opts.reporter.onSweepEnd?.(matrix, records);
+  await reporter.onSweepEnd?.(matrix, records);
   return { runId, resultsDir, records, matrix, exitCode: exitCodeFor(records) };
 }

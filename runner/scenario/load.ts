@@ -135,10 +135,34 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
   };
 }
 
+/**
+ * `--set upload.size=3.1GiB`: overrides a field of a named workload's spec before
+ * validation, so the schema still checks the result. Unknown workloads are problems.
+ */
+export type Overrides = Record<string, string>;
+
+function applyOverrides(doc: SourceDocument, overrides: Overrides, problems: InputProblem[]): void {
+  const list = ((doc.value as Raw).spec?.workloads ?? []) as Raw[];
+  for (const [key, value] of Object.entries(overrides)) {
+    const [name, ...field] = key.split('.');
+    const w = list.find((x) => x.name === name);
+    if (!w || !field.length) {
+      problems.push({ file: doc.file, path: `--set ${key}`, message: w ? 'name a field, like upload.size' : `no workload named "${name}" in this scenario` });
+      continue;
+    }
+    const kind = Object.keys(w).find((k) => k !== 'name')!;
+    const spec = (w[kind] ??= {}) as Raw;
+    spec[field.join('.')] = /^\d+$/.test(value) ? Number(value) : value === 'true' || value === 'false' ? value === 'true' : value;
+  }
+}
+
 /** Loads one scenario file; every problem found is returned, none thrown. */
-export async function loadScenarioFile(file: string): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
+export async function loadScenarioFile(file: string, overrides: Overrides = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
   const { doc, problems } = await readYaml(file);
   if (!doc) return { problems };
+  const overrideProblems: InputProblem[] = [];
+  applyOverrides(doc, overrides, overrideProblems);
+  if (overrideProblems.length) return { problems: overrideProblems };
   const schemaProblems = validateAgainst(doc, scenarioSchema());
   if (schemaProblems.length) return { problems: schemaProblems };
   const semantic: InputProblem[] = [];
@@ -167,13 +191,13 @@ export async function expandScenarioPaths(paths: string[]): Promise<string[]> {
 }
 
 /** Loads every scenario; throws one InvalidInputError listing every problem in every file. */
-export async function loadScenarios(paths: string[]): Promise<Scenario[]> {
+export async function loadScenarios(paths: string[], overrides: Overrides = {}): Promise<Scenario[]> {
   const files = await expandScenarioPaths(paths);
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
   for (const file of files) {
-    const r = await loadScenarioFile(file);
+    const r = await loadScenarioFile(file, overrides);
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);

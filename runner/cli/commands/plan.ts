@@ -9,6 +9,7 @@ import { missingCapabilities } from '../../engine/run.js';
 import { describeTrigger } from '../../engine/trigger.js';
 import { formatDuration } from '../../core/units.js';
 import type { Stand } from '../../core/contracts.js';
+import { parseSets } from './run.js';
 
 function stepLine(step: Step): string {
   const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
@@ -54,8 +55,9 @@ export function planCommand(program: Command): void {
     .description('print every action a run would take on a stand; touches nothing')
     .argument('<scenario>', 'scenario file')
     .requiredOption('--stand <name|file>', 'stand name or stand file')
-    .action(async (file: string, opts: { stand: string }) => {
-      const [scenario] = await loadScenarios([file]);
+    .option('--set <workload.field=value>', 'override a workload field (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .action(async (file: string, opts: { stand: string; set: string[] }) => {
+      const [scenario] = await loadScenarios([file], parseSets(opts.set));
       const stand = await resolveStand(opts.stand, AbortSignal.timeout(30_000));
       try {
         process.stdout.write(planText(scenario!, stand) + '\n');

@@ -1,0 +1,114 @@
+/**
+ * Benchmarks (a script, not a test): prints figures measured side by side in one run.
+ *  1. multipart upload throughput through faultline's s3.upload vs MinIO's own `mc`, same stand, same sizes
+ *  2. `validate` time for 1,000 scenario files
+ *  3. local stand down and up times
+ * Usage: npm run bench [-- --size 512MiB --rounds 3 --skip-stand]
+ */
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import type { Context, Stand } from '../runner/core/contracts.js';
+import { packageRoot } from '../runner/core/files.js';
+import { formatSize, mustSize } from '../runner/core/units.js';
+import { ensureTool } from '../runner/stands/toolchain.js';
+import { embeddedStand } from '../runner/stands/embedded.js';
+import { expandScenarioPaths, loadScenarios } from '../runner/scenario/load.js';
+import { workloads } from '../runner/workloads/index.js';
+
+const { values: args } = parseArgs({
+  options: { size: { type: 'string', default: '512MiB' }, part: { type: 'string', default: '16MiB' }, rounds: { type: 'string', default: '3' }, 'skip-stand': { type: 'boolean', default: false } },
+});
+const log = (line: string) => process.stdout.write(line + '\n');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+
+async function faultlineUpload(stand: Stand, bucket: string, size: number, part: number): Promise<number> {
+  const ctx: Context = { signal: AbortSignal.timeout(600_000), stand, emit: () => {}, workloads: { get: () => undefined }, seed: 1, runId: 'bench' };
+  const h = workloads.get('s3.upload')!.start('bench', { bucket, size, partSize: part }, ctx);
+  const t0 = performance.now();
+  const outcome = await h.settled;
+  if (outcome.state !== 'completed') throw new Error(`faultline upload failed: ${outcome.error}`);
+  return performance.now() - t0;
+}
+
+async function mcUpload(mc: string, stand: Stand, file: string, bucket: string): Promise<number> {
+  const u = new URL(stand.s3!.endpoint);
+  const c = stand.s3!.credentials!;
+  // credentials travel in the child's environment only
+  const env = { MC_HOST_fl: `${u.protocol}//${encodeURIComponent(c.accessKeyId)}:${encodeURIComponent(c.secretAccessKey)}@${u.host}`, MC_CONFIG_DIR: join(tmpdir(), 'fl-bench-mc') };
+  await execa(mc, ['mb', '--ignore-existing', `fl/${bucket}`], { env, timeout: 60_000 });
+  const t0 = performance.now();
+  await execa(mc, ['cp', '--quiet', file, `fl/${bucket}/mc-object`], { env, timeout: 600_000 });
+  return performance.now() - t0;
+}
+
+async function uploadBench(): Promise<void> {
+  const local = (await embeddedStand('local'))!;
+  const stand = await local.open(AbortSignal.timeout(30_000));
+  const size = mustSize(args.size!);
+  const part = mustSize(args.part!);
+  const rounds = Number(args.rounds);
+  const mc = await ensureTool('mc', AbortSignal.timeout(1_800_000), log);
+  // mc reads a file from tmpfs, so its source costs it nothing
+  const file = join('/dev/shm', `fl-bench-${process.pid}`);
+  await execa('head', ['-c', String(size), '/dev/urandom'], { stdout: { file }, timeout: 120_000 });
+  const fl: number[] = [];
+  const theirs: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      fl.push(await faultlineUpload(stand, 'bench-faultline', size, part));
+      theirs.push(await mcUpload(mc, stand, file, 'bench-mc'));
+      log(`  round ${i + 1}: faultline ${mbps(size, fl.at(-1)!).toFixed(1)} MB/s, mc ${mbps(size, theirs.at(-1)!).toFixed(1)} MB/s`);
+    }
+  } finally {
+    await rm(file, { force: true });
+    await stand.close();
+  }
+  const a = mbps(size, median(fl));
+  const b = mbps(size, median(theirs));
+  log(`upload ${formatSize(size)} (parts ${formatSize(part)}), median of ${rounds}: faultline ${a.toFixed(1)} MB/s, mc ${b.toFixed(1)} MB/s, ratio ${(a / b).toFixed(2)} (goal >= 0.90)`);
+}
+
+async function validateBench(): Promise<void> {
+  const src = (await expandScenarioPaths([join(packageRoot(), 'scenarios')])).filter((f) => !f.includes('/k8s/manifests/'));
+  const dir = await mkdtemp(join(tmpdir(), 'fl-bench-validate-'));
+  try {
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < 1000; i++) {
+      const from = src[i % src.length]!;
+      const text = (await readFile(from, 'utf8')).replace(/^(\s*name:\s*)(\S+)/m, `$1$2-${i}`);
+      await writeFile(join(dir, `s${i}.yaml`), text);
+    }
+    const n = (await readdir(dir)).length;
+    const t0 = performance.now();
+    await loadScenarios([dir]);
+    const inProcess = performance.now() - t0;
+    const t1 = performance.now();
+    await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), 'validate', dir], { timeout: 300_000 });
+    const cli = performance.now() - t1;
+    log(`validate ${n} scenario files: ${inProcess.toFixed(0)} ms in process (${(inProcess / n).toFixed(2)} ms/file), ${cli.toFixed(0)} ms through the CLI`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function standBench(): Promise<void> {
+  const local = (await embeddedStand('local'))!;
+  const io = { signal: AbortSignal.timeout(900_000), log: () => {} };
+  const t0 = performance.now();
+  await local.down(io);
+  const down = performance.now() - t0;
+  const t1 = performance.now();
+  await local.up({}, io);
+  const up = performance.now() - t1;
+  log(`local stand: down ${(down / 1000).toFixed(1)} s, up (MinIO cached) ${(up / 1000).toFixed(1)} s`);
+}
+
+log(`faultline benchmarks on ${process.version}`);
+await validateBench();
+if (!args['skip-stand']) await standBench();
+await uploadBench();
+
