@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { packageRoot } from '../../runner/core/files.js';
+import { scenarioSchemaFile } from '../../runner/scenario/write-schema.js';
+
+const bin = join(packageRoot(), 'bin', 'faultline.js');
+const fixtures = join(packageRoot(), 'test', 'fixtures', 'scenarios');
+const cli = (...args: string[]) => execa('node', [bin, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
+
+describe('cli', () => {
+  it('validate: exit 2 and every problem as file:line:col path: message, no stack', async () => {
+    const r = await cli('validate', fixtures);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /^error\[invalid-input\]: \d+ problems found:/);
+    assert.match(r.stderr, /bad-mixed\.yaml:11:17 spec\.steps\[0\]\.gate\.within: must be a duration like 30s/);
+    assert.match(r.stderr, /bad-semantic\.yaml:9:\d+ spec\.steps\[1\]\.revert: no earlier fault/);
+    assert.match(r.stderr, /hint: /);
+    assert.doesNotMatch(r.stderr, /\s+at .*\.js:\d+/, 'no stack trace for user errors');
+    assert.doesNotMatch(r.stderr, /\x1b\[/, 'NO_COLOR honoured');
+  });
+
+  it('validate: exit 0 for good files', async () => {
+    const r = await cli('validate', join(fixtures, 'minimal.yaml'));
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /1 scenario valid/);
+  });
+
+  it('an unknown stand is invalid input with a hint', async () => {
+    const r = await cli('plan', join(fixtures, 'minimal.yaml'), '--stand', 'no-such-stand');
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /error\[stand-unknown\]: no stand "no-such-stand"/);
+    assert.match(r.stderr, /hint: give a stand file/);
+  });
+
+  it('plan prints the steps and touches nothing', async () => {
+    const r = await cli('plan', join(fixtures, 'minimal.yaml'), '--stand', join(packageRoot(), 'test', 'fixtures', 'stands', 'plain.yaml'));
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /scenario minimal .* on stand plain/);
+    assert.match(r.stdout, /2\. wait 1\.0 s \[after 500 ms\]/);
+  });
+
+  it('--help works on every command', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help']]) {
+      const r = await cli(...args);
+      assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: faultline/);
+    }
+  });
+
+  it('the checked-in scenario schema matches the registries (run `npm run schema`)', async () => {
+    const file = JSON.parse(await readFile(scenarioSchemaFile, 'utf8'));
+    // a fresh process: this one has the engine tests' test-only kinds registered
+    const schemaModule = join(packageRoot(), 'dist', 'runner', 'scenario', 'schema.js');
+    const r = await execa('node', ['--input-type=module', '-e', `import { scenarioSchema } from '${schemaModule}'; process.stdout.write(JSON.stringify(scenarioSchema()));`], { timeout: 30_000 });
+    assert.deepEqual(file, JSON.parse(r.stdout));
+  });
+});
