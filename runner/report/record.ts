@@ -67,10 +67,13 @@ export interface MatrixCell {
   skipped: number;
   errored: number;
   interrupted: number;
-  /** pass: all passed; flaky: some passed; fail: none passed; skipped: all skipped */
+  /** pass: all passed; flaky: some passed; fail: none passed; skipped: all skipped;
+   * error: no gate failed but a run errored or was interrupted (undecided, never green) */
   status: 'pass' | 'flaky' | 'fail' | 'skipped' | 'error';
   /** the first failing gate's name and value, for the summary line */
   firstFailure?: string;
+  /** why the runs were skipped (status skipped) */
+  reason?: string;
   records: string[];
 }
 

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { toHtml } from '../../runner/report/html.js';
+import { buildMatrix } from '../../runner/report/matrix.js';
+import { failedGate, gate, record, sweep } from './fixtures.js';
+
+describe('report/html', () => {
+  it('shows every run, with gates, values and faults', () => {
+    const records = sweep();
+    const html = toHtml(buildMatrix(records), records);
+    assert.equal(html.match(/<details class="run /g)?.length, records.length);
+    for (let i = 1; i <= records.length; i++) assert.ok(html.includes(`id="run-${i}"`), `run-${i}`);
+    assert.ok(html.includes('power-off-mid-upload @ local #2'));
+    assert.ok(html.includes('power-off-mid-upload @ kwok #3'));
+    assert.ok(html.includes(failedGate.value));
+    assert.ok(html.includes('PutObject: 503 SlowDown'), 'last observation');
+    assert.ok(html.includes('power off node4'), 'fault');
+    assert.match(html, /class="bar" style="left:\d+(\.\d+)?%;width:\d+(\.\d+)?%"/, 'fault on the time axis');
+    assert.match(html, /<td class="cell flaky"><a href="#run-5">2\/3 flaky<\/a><\/td>/, 'flaky cell links to its failed run');
+    assert.match(html, /<details class="run fail" id="run-5" open>/, 'failed runs start open');
+  });
+
+  it('escapes hostile strings and loads nothing from outside', () => {
+    const evil = '<script>alert(1)</script>';
+    const r = record({
+      scenarioName: `x"><img src=x onerror=alert(1)>`,
+      status: 'fail',
+      gates: [gate({ name: evil, verdict: 'fail', value: `</td>${evil}`, observation: evil })],
+      timeline: [{ type: 'fault.inject', at: 0, description: evil }],
+    });
+    const html = toHtml(buildMatrix([r]), [r]);
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<img/i);
+    assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
+    assert.doesNotMatch(html, /\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
+    assert.doesNotMatch(html, /@import|url\(/i);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  });
+});
