@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what faultline needs on a fresh Debian machine, idempotently:
-# system packages (nftables, iproute2, openssh-server, openssl), npm dependencies,
+# system packages (nftables, iproute2, openssh, openssl, kmod, iptables), npm dependencies,
 # and the TypeScript build. The pinned Go servers are built on first `stand up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ command -v ip >/dev/null || need_pkgs+=(iproute2)
 [ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
 command -v ssh >/dev/null || need_pkgs+=(openssh-client)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v modinfo >/dev/null || need_pkgs+=(kmod)
+command -v iptables >/dev/null || need_pkgs+=(iptables)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: missing Debian packages: ${need_pkgs[*]} (run as root, or install them)" >&2

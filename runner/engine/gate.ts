@@ -22,15 +22,21 @@ export interface GateInput {
 
 type Attempt = { obs: Observation; threw: false } | { error: string; threw: true };
 
-async function attempt(probe: ProbeDef, spec: unknown, ctx: Context, ms: number): Promise<Attempt> {
+/** `expect: fail` gates pass when the probe observes the failure (a probe that throws stays unknown). */
+function expected(plan: GatePlan, obs: Observation): Observation {
+  return plan.expectFail ? { ...obs, ok: !obs.ok, value: `${obs.ok ? 'unexpectedly ok' : 'failing as expected'}: ${obs.value}` } : obs;
+}
+
+async function attempt(input: GateInput, ms: number): Promise<Attempt> {
+  const { probe, plan, ctx } = input;
   const signal = deadline(ctx.signal, Math.max(1, ms));
   try {
-    return { obs: await probe.evaluate(spec, { ...ctx, signal }), threw: false };
+    return { obs: expected(plan, await probe.evaluate(plan.spec, { ...ctx, signal })), threw: false };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const message = signal.aborted ? `probe did not answer within ${formatDuration(ms)}` : messageOf(err);
     // a probe that timed out has answered "not yet" for a bounded gate; anything else means it could not be evaluated
-    return signal.aborted ? { obs: { ok: false, value: message }, threw: false } : { error: message, threw: true };
+    return signal.aborted ? { obs: expected(plan, { ok: false, value: message }), threw: false } : { error: message, threw: true };
   }
 }
 
@@ -40,7 +46,7 @@ function result(input: GateInput, fields: Omit<GateResult, 'step' | 'name' | 'pr
 
 async function once(input: GateInput): Promise<GateResult> {
   const t0 = Date.now();
-  const a = await attempt(input.probe, input.plan.spec, input.ctx, singleEvaluationMs);
+  const a = await attempt(input, singleEvaluationMs);
   const elapsedMs = Date.now() - t0;
   if (a.threw) return result(input, { verdict: 'unknown', value: `could not evaluate: ${a.error}`, elapsedMs });
   return result(input, { verdict: a.obs.ok ? 'pass' : 'fail', value: a.obs.value, elapsedMs, observation: a.obs.value, data: a.obs.data });
@@ -64,7 +70,7 @@ async function within(input: GateInput): Promise<GateResult> {
     input.progress(Math.min(1, spent / bound), `${formatDuration(spent)} of ${formatDuration(bound)}`);
   }, 250);
   try {
-    if (input.probe.waitUntil) {
+    if (input.probe.waitUntil && !input.plan.expectFail) {
       const signal = deadline(input.ctx.signal, Math.max(1, end - Date.now()));
       try {
         const obs = await input.probe.waitUntil(input.plan.spec, { ...input.ctx, signal });
@@ -76,7 +82,7 @@ async function within(input: GateInput): Promise<GateResult> {
         }
       }
       // bound expired: one last look, for the value in the verdict
-      const last = await attempt(input.probe, input.plan.spec, input.ctx, 5_000);
+      const last = await attempt(input, 5_000);
       const lastText = last.threw ? `could not evaluate: ${last.error}` : last.obs.value;
       return result(input, { verdict: 'fail', value: `no pass within ${formatDuration(bound)} (${boundText}); last: ${lastText}`, elapsedMs: bound, boundMs: bound, observation: lastText });
     }
@@ -85,7 +91,7 @@ async function within(input: GateInput): Promise<GateResult> {
     for (;;) {
       const left = end - Date.now();
       if (left <= 0) break;
-      last = await attempt(input.probe, input.plan.spec, input.ctx, Math.min(left, singleEvaluationMs));
+      last = await attempt(input, Math.min(left, singleEvaluationMs));
       if (!last.threw) {
         evaluated = true;
         if (last.obs.ok) return pass(last.obs, Date.now());
@@ -115,7 +121,7 @@ async function during(input: GateInput): Promise<GateResult> {
   let lastFailure: string | undefined;
   while (Date.now() - t0 < windowMs) {
     const slot = Date.now();
-    const a = await attempt(input.probe, input.plan.spec, input.ctx, Math.min(everyMs * 5, singleEvaluationMs));
+    const a = await attempt(input, Math.min(everyMs * 5, singleEvaluationMs));
     total++;
     if (a.threw) {
       unknown++;

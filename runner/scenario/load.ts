@@ -71,7 +71,7 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
         const [probe, pspec] = onlyKey(g.probe);
         const def = probes.get(probe);
         def?.requires.forEach((c) => requires.add(c));
-        const plan: GatePlan = { name: g.name, probe, spec: pspec ?? {}, mode: 'once' };
+        const plan: GatePlan = { name: g.name, probe, spec: pspec ?? {}, mode: 'once', expectFail: g.expect === 'fail' };
         if (g.within && g.during) problems.push(doc.problem(at('gate'), 'give within or during, not both'));
         if (g.within) Object.assign(plan, { mode: 'within', boundMs: mustDuration(g.within) });
         if (g.during) {

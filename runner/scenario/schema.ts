@@ -51,6 +51,7 @@ function buildSchema(): JsonSchema {
     properties: {
       name: { type: 'string', minLength: 1 },
       probe,
+      expect: { enum: ['pass', 'fail'], description: 'fail: the gate passes when the probe observes a failure (default pass)' },
       within: { ...durationSchema, description: 'evaluate until it passes or the bound expires; records the time it took' },
       since: { type: 'string', description: 'measure `within` from the end of the step with this id' },
       during: {

@@ -8,6 +8,8 @@ export interface GatePlan {
   probe: string;
   spec: unknown;
   mode: 'once' | 'within' | 'during';
+  /** the gate passes when the probe observes a failure (e.g. "the probe catches the divergence") */
+  expectFail: boolean;
   /** within: the bound */
   boundMs?: number;
   /** within: measured from the end of the step with this id instead of the gate's start */

@@ -30,7 +30,16 @@ export interface NodeSpec {
   driver: 'kwok' | 'kind' | 'ssh';
   hosts?: Record<string, Record<string, string | number>>;
   commands?: Record<string, string>;
-  ssh?: { connectTimeout?: string; options?: string[] };
+  ssh?: { connectTimeout?: string; commandTimeout?: string; rebootTimeout?: string; options?: string[]; sudo?: boolean };
+  kind?: {
+    cluster?: string;
+    network?: string;
+    powerOff?: 'kill' | 'pause';
+    unit?: string;
+    process?: string;
+    docker?: string;
+    commandTimeout?: string;
+  };
 }
 
 /** Finds the stand file for a name: a path, ./stands/<name>.yaml, or the shipped stands/<name>.yaml. */

@@ -2,6 +2,9 @@
 import type { Capability, KubeTarget, NodeDriver } from '../core/contracts.js';
 import { FaultlineError } from '../core/errors.js';
 import type { NodeSpec } from './index.js';
+import { sshNodeDriver } from './ssh/index.js';
+import { kindNodeDriver } from './kind/index.js';
+import { KWOK_REQUIREMENT, kwokNodeDriver } from './kwok/driver.js';
 
 export interface NodeDriverInput {
   standName: string;
@@ -15,7 +18,18 @@ export interface MadeNodeDriver {
 
 type Factory = (spec: NodeSpec, input: NodeDriverInput) => MadeNodeDriver;
 
+/** kwok: power via the node label kwok's manage selector excludes (see kwok/driver.ts). */
+function kwokFactory(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
+  if (!input.kube) {
+    throw new FaultlineError('stand-driver', `stand ${input.standName}: the kwok node driver needs spec.kubernetes`, { hint: KWOK_REQUIREMENT });
+  }
+  return { driver: kwokNodeDriver(input.kube.kc, Object.keys(spec.hosts ?? {})), capabilities: ['nodes'] };
+}
+
 const factories = new Map<NodeSpec['driver'], Factory>([
+  ['ssh', sshNodeDriver],
+  ['kind', kindNodeDriver],
+  ['kwok', kwokFactory],
 ]);
 
 export function nodeDriverFor(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {

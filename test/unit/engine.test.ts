@@ -67,6 +67,15 @@ describe('engine', () => {
     assert.match(g.value, /passed after \d/);
   });
 
+  it('expect: fail passes when the probe observes the failure, and says so', async () => {
+    flipAt.current = Date.now() + 60_000;
+    const s = await scenarioFrom(head('expect-fail', '  continueOnFailure: true\n') + '    - gate: { name: still down, probe: { test.flip: {} }, expect: fail }\n    - gate: { name: broken stays unknown, probe: { test.broken: {} }, expect: fail }\n');
+    const { record } = await runIt(s);
+    assert.equal(record.gates[0]!.verdict, 'pass');
+    assert.match(record.gates[0]!.value, /failing as expected: not yet/);
+    assert.equal(record.gates[1]!.verdict, 'unknown');
+  });
+
   it('a probe that cannot be evaluated gives unknown, never pass', async () => {
     const s = await scenarioFrom(head('unknown') + '    - gate: { name: broken, probe: { test.broken: {} } }\n');
     const { record } = await runIt(s);
