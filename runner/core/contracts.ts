@@ -29,8 +29,10 @@ export interface S3Target {
 
 export interface KubeTarget {
   kc: KubeConfig;
-  /** for messages only */
+  /** the only context used */
   context: string;
+  /** kubeconfig file, handed to action and cmd commands as KUBECONFIG */
+  kubeconfigPath?: string;
 }
 
 /** Partition groups: traffic between nodes of different groups is dropped. */
@@ -57,8 +59,13 @@ export interface NodeDriver {
   resume?(node: string, signal: AbortSignal): Promise<void>;
   partition?(groups: NodeGroups, signal: AbortSignal): Promise<void>;
   heal?(groups: NodeGroups, signal: AbortSignal): Promise<void>;
-  /** Fill one drive of a node up to `fraction` (0..1) of its size; returns the filler file. */
+  /**
+   * Fill one drive of a node (`drive`: 0-based index into its drives) up to `fraction` (0..1)
+   * of its size, replacing an earlier filler on that drive; returns the filler file.
+   */
   fillDisk?(node: string, drive: number, fraction: number, signal: AbortSignal): Promise<{ file: string; bytes: number }>;
+  /** The filler file fillDisk would use, known before filling, so a revert after a crash can clear it. */
+  fillPath?(node: string, drive: number): string;
   clearFill?(node: string, file: string, signal: AbortSignal): Promise<void>;
   /** The kernel the node boots next. */
   bootKernel?(node: string, signal: AbortSignal): Promise<string>;

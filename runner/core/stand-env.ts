@@ -14,6 +14,10 @@ export function standEnv(stand: Stand): Record<string, string> {
     }
   }
   if (stand.healthUrl) env.FAULTLINE_HEALTH_URL = stand.healthUrl;
+  if (stand.kube) {
+    env.FAULTLINE_KUBE_CONTEXT = stand.kube.context;
+    if (stand.kube.kubeconfigPath) env.KUBECONFIG = stand.kube.kubeconfigPath;
+  }
   return env;
 }
 

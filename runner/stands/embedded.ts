@@ -26,6 +26,8 @@ export interface EmbeddedStand {
 }
 
 const registry = new Map<string, () => Promise<EmbeddedStand>>([
+  ['kwok', () => import('./kwok/index.js').then((m) => m.kwokStand)],
+  ['local', () => import('./local/index.js').then((m) => m.localStand)],
 ]);
 
 export function embeddedStandNames(): string[] {

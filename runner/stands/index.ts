@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { homedir } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Capability, NodeDriver, Stand } from '../core/contracts.js';
+import type { Capability, KubeTarget, NodeDriver, Stand } from '../core/contracts.js';
 import { FaultlineError, InvalidInputError } from '../core/errors.js';
 import { packageRoot } from '../core/files.js';
 import { readYaml, validateAgainst } from '../scenario/yaml-document.js';
@@ -61,7 +61,7 @@ export async function loadStandFile(file: string): Promise<StandFile> {
   return doc.value as StandFile;
 }
 
-function loadKube(spec: NonNullable<StandFile['spec']['kubernetes']>, standName: string): { kc: KubeConfig; context: string } {
+function loadKube(spec: NonNullable<StandFile['spec']['kubernetes']>, standName: string): KubeTarget {
   const kc = new KubeConfig();
   const path = spec.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
   try {
@@ -77,7 +77,7 @@ function loadKube(spec: NonNullable<StandFile['spec']['kubernetes']>, standName:
   }
   // Only the named context is ever used.
   kc.setCurrentContext(context);
-  return { kc, context };
+  return { kc, context, kubeconfigPath: path };
 }
 
 function loadCredentials(file: string, standName: string): { accessKeyId: string; secretAccessKey: string } {

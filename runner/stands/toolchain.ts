@@ -3,7 +3,7 @@
  * from the Go module proxy, once per version, into the faultline cache.
  */
 import { readFileSync } from 'node:fs';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, packageRoot } from '../core/files.js';
@@ -16,6 +16,17 @@ export interface ToolPin {
   /** a wrapper module folder (relative to the package root) and the package to build in it */
   wrapper?: string;
   package?: string;
+  /** the module `version` belongs to; for a wrapper, its go.mod must require this version */
+  module?: string;
+  /** `-ldflags` for the build; {{version}}, {{major}} and {{minor}} are replaced from `version` */
+  ldflags?: string;
+}
+
+function ldflagsOf(pin: ToolPin): string[] {
+  if (!pin.ldflags) return [];
+  const [major = '', minor = ''] = pin.version.replace(/^v/, '').split('.');
+  const vars: Record<string, string> = { version: pin.version, major, minor };
+  return ['-ldflags', pin.ldflags.replace(/\{\{(\w+)\}\}/g, (m, k: string) => vars[k] ?? m)];
 }
 
 export function toolPins(): Record<string, ToolPin> {
@@ -41,6 +52,31 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** A wrapper's go.mod and stands/tools.json must agree, or the cache would lie about the version. */
+async function checkWrapperVersion(name: string, pin: ToolPin, cwd: string, signal: AbortSignal): Promise<void> {
+  const r = await execa('go', ['list', '-m', '-f', '{{.Version}}', pin.module!], {
+    cwd,
+    cancelSignal: AbortSignal.any([signal, AbortSignal.timeout(5 * 60_000)]),
+    reject: false,
+  });
+  const got = r.stdout.trim();
+  if (r.failed || got !== pin.version) {
+    throw new FaultlineError('tool-pin', `stands/tools.json pins ${name} at ${pin.version} but ${pin.wrapper}/go.mod has ${pin.module} ${got || '(unreadable)'}`, {
+      hint: `bump both together (cd ${pin.wrapper} && go get ${pin.module}@${pin.version})`,
+      cause: r.failed ? new Error(r.stderr.slice(-1500)) : undefined,
+    });
+  }
+}
+
+/**
+ * A binary is rebuilt when its pin changed beyond the version (ldflags, wrapper...):
+ * the pin it was built from sits next to it. Binaries from before this record count as matching.
+ */
+async function recipeMatches(bin: string, pin: ToolPin): Promise<boolean> {
+  const saved = await readFile(`${bin}.pin.json`, 'utf8').catch(() => undefined);
+  return saved === undefined || saved.trim() === JSON.stringify(pin);
+}
+
 export interface BuildProgress {
   (line: string): void;
 }
@@ -52,7 +88,7 @@ export interface BuildProgress {
 export async function ensureTool(name: string, signal: AbortSignal, progress: BuildProgress = () => {}): Promise<string> {
   const pin = pinOf(name);
   const bin = toolPath(name, pin);
-  if (await exists(bin)) return bin;
+  if ((await exists(bin)) && (await recipeMatches(bin, pin))) return bin;
   const outDir = join(bin, '..');
   await mkdir(outDir, { recursive: true });
   const started = Date.now();
@@ -61,11 +97,13 @@ export async function ensureTool(name: string, signal: AbortSignal, progress: Bu
   let cmd: string[];
   let cwd = packageRoot();
   if (pin.goInstall) {
-    cmd = ['install', '-v', `${pin.goInstall}@${pin.version}`];
+    cmd = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
     Object.assign(env, { GOBIN: outDir });
   } else if (pin.wrapper && pin.package) {
     cwd = join(packageRoot(), pin.wrapper);
-    cmd = ['build', '-v', '-trimpath', '-o', bin, pin.package];
+    if (pin.module) await checkWrapperVersion(name, pin, cwd, signal);
+    // to a temporary name, renamed when complete: an interrupted build leaves no binary
+    cmd = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
   } else {
     throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, or wrapper and package`);
   }
@@ -79,7 +117,9 @@ export async function ensureTool(name: string, signal: AbortSignal, progress: Bu
     }
   });
   const result = await child;
+  if (pin.wrapper && !result.failed) await rename(`${bin}.partial`, bin).catch(() => {});
   if (result.failed || !(await exists(bin))) {
+    await rm(`${bin}.partial`, { force: true });
     await rm(bin, { force: true });
     const tail = String(result.all ?? '').split('\n').slice(-15).join('\n');
     throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (go ${cmd.join(' ')} in ${cwd})`, {
@@ -87,6 +127,7 @@ export async function ensureTool(name: string, signal: AbortSignal, progress: Bu
       cause: new Error(result.isCanceled ? 'cancelled' : tail || messageOf(result)),
     });
   }
+  await writeFile(`${bin}.pin.json`, JSON.stringify(pin) + '\n');
   progress(`${name} ${pin.version} built in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;
 }

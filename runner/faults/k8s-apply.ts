@@ -1,0 +1,70 @@
+/**
+ * k8s.apply: puts objects on the cluster (server-side apply) for a scenario's setup,
+ * e.g. the state service and its PDB; undo deletes them, newest first. Modelled as a
+ * fault so that the journal guarantees the cleanup even after a crash.
+ */
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { FaultDef, JsonValue } from '../core/contracts.js';
+import { kubeOf, opts } from '../kube/client.js';
+import { call, statusOf } from '../kube/errors.js';
+
+export interface ApplySpec {
+  objects: KubernetesObject[];
+}
+
+type Ref = { apiVersion: string; kind: string; name: string; namespace?: string };
+type Undo = { objects: Ref[] };
+
+const show = (r: Ref) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+
+function refOf(o: KubernetesObject): Ref {
+  const ref: Ref = { apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name! };
+  if (o.metadata?.namespace) ref.namespace = o.metadata.namespace;
+  return ref;
+}
+
+const fault: FaultDef<ApplySpec, Undo> = {
+  kind: 'k8s.apply',
+  summary: 'server-side apply objects for the scenario (setup); undo deletes them',
+  requires: ['kubernetes'],
+  schema: {
+    type: 'object',
+    required: ['objects'],
+    additionalProperties: false,
+    properties: {
+      objects: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['apiVersion', 'kind', 'metadata'],
+          properties: { metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } } },
+        },
+      },
+    },
+  },
+  describe: (s) => `apply ${s.objects.map((o) => show(refOf(o))).join(', ')}`,
+  async prepare(s) {
+    return { objects: s.objects.map(refOf) };
+  },
+  async inject(s, _undo, ctx) {
+    const api = KubernetesObjectApi.makeApiClient(kubeOf(ctx, 'k8s.apply').kc);
+    for (const o of s.objects) {
+      await call(`apply ${show(refOf(o))}`, () => api.patch(o, undefined, undefined, 'faultline', true, PatchStrategy.ServerSideApply, opts(ctx.signal) as never));
+    }
+    return { applied: s.objects.map((o) => show(refOf(o))) as JsonValue[] };
+  },
+  async revert(undo, ctx) {
+    const api = KubernetesObjectApi.makeApiClient(kubeOf(ctx, 'k8s.apply').kc);
+    for (const r of [...undo.objects].reverse()) {
+      const spec: KubernetesObject = { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } };
+      try {
+        await call(`delete ${show(r)}`, () => api.delete(spec, undefined, undefined, 0, undefined, 'Background', undefined, opts(ctx.signal) as never));
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+  },
+};
+
+export default fault;

@@ -1,0 +1,114 @@
+/**
+ * PKI of the kwok stand, made with the openssl CLI: a CA, the API server's serving
+ * certificate, one client certificate per component and for the admin, and the
+ * service-account signing key. Keys are ECDSA P-256 (fast to make, accepted everywhere).
+ */
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { FaultlineError } from '../../core/errors.js';
+import { writeSecretFile } from '../../core/files.js';
+import { CLUSTER, CONTEXT, HOST, type Layout } from './layout.js';
+
+const OPENSSL_MS = 30_000;
+
+async function openssl(args: string[], cwd: string, signal: AbortSignal): Promise<void> {
+  const r = await execa('openssl', args, {
+    cwd,
+    cancelSignal: AbortSignal.any([signal, AbortSignal.timeout(OPENSSL_MS)]),
+    reject: false,
+    all: true,
+  });
+  if (r.failed) {
+    const missing = (r as { code?: string }).code === 'ENOENT';
+    throw new FaultlineError('kwok-pki', `openssl ${args[0]} failed${missing ? ': openssl is not installed' : ''}`, {
+      hint: missing ? 'install it (Debian: apt-get install openssl)' : undefined,
+      cause: new Error(String(r.all ?? r.message).slice(-2000)),
+    });
+  }
+}
+
+interface Leaf {
+  name: string;
+  subject: string;
+  usage: 'serverAuth' | 'clientAuth';
+  san?: string;
+}
+
+/** Client identities: the CN is the user, O the group (RBAC). */
+const CLIENTS = {
+  admin: '/O=system:masters/CN=faultline-admin',
+  'kube-controller-manager': '/CN=system:kube-controller-manager',
+  'kube-scheduler': '/CN=system:kube-scheduler',
+  // kwok writes node and pod status, leases, events and deletes pods on any node
+  kwok: '/O=system:masters/CN=faultline-kwok',
+} as const;
+
+const SERVER_SAN = [
+  `IP:${HOST}`,
+  'IP:10.96.0.1',
+  'DNS:localhost',
+  'DNS:kubernetes',
+  'DNS:kubernetes.default',
+  'DNS:kubernetes.default.svc',
+  'DNS:kubernetes.default.svc.cluster.local',
+].join(',');
+
+async function newKey(l: Layout, name: string, signal: AbortSignal): Promise<void> {
+  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', l.key(name)], l.pki, signal);
+  await chmod(l.key(name), 0o600);
+}
+
+async function issue(l: Layout, leaf: Leaf, signal: AbortSignal): Promise<void> {
+  await newKey(l, leaf.name, signal);
+  const csr = `${leaf.name}.csr`;
+  const ext = `${leaf.name}.ext`;
+  const lines = ['[v3]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature', `extendedKeyUsage = ${leaf.usage}`];
+  if (leaf.san) lines.push(`subjectAltName = ${leaf.san}`);
+  await writeFile(`${l.pki}/${ext}`, lines.join('\n') + '\n');
+  await openssl(['req', '-new', '-key', l.key(leaf.name), '-subj', leaf.subject, '-out', csr], l.pki, signal);
+  await openssl(
+    ['x509', '-req', '-in', csr, '-CA', l.cert('ca'), '-CAkey', l.key('ca'), '-set_serial', `0x${randomSerial()}`, '-days', '825', '-sha256', '-extfile', ext, '-extensions', 'v3', '-out', l.cert(leaf.name)],
+    l.pki,
+    signal,
+  );
+  await rm(`${l.pki}/${csr}`);
+  await rm(`${l.pki}/${ext}`);
+}
+
+function randomSerial(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+}
+
+/** Makes every key and certificate of the stand under `l.pki`. */
+export async function makePki(l: Layout, signal: AbortSignal): Promise<void> {
+  await mkdir(l.pki, { recursive: true, mode: 0o700 });
+  await newKey(l, 'ca', signal);
+  await openssl(
+    ['req', '-x509', '-new', '-key', l.key('ca'), '-subj', '/CN=faultline-kwok-ca', '-days', '3650', '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', l.cert('ca')],
+    l.pki,
+    signal,
+  );
+  const leaves: Leaf[] = [
+    { name: 'apiserver', subject: '/CN=kube-apiserver', usage: 'serverAuth', san: SERVER_SAN },
+    ...Object.entries(CLIENTS).map(([name, subject]) => ({ name, subject, usage: 'clientAuth' as const })),
+  ];
+  await Promise.all(leaves.map((leaf) => issue(l, leaf, signal)));
+  // service-account token signing key pair
+  await newKey(l, 'sa', signal);
+  await openssl(['pkey', '-in', l.key('sa'), '-pubout', '-out', `${l.pki}/sa.pub`], l.pki, signal);
+}
+
+/** A self-contained kubeconfig (certificates inline) for one client identity. */
+export async function writeKubeconfig(l: Layout, path: string, client: string, apiserverPort: number): Promise<void> {
+  const b64 = async (p: string) => (await readFile(p)).toString('base64');
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: CLUSTER, cluster: { server: `https://${HOST}:${apiserverPort}`, 'certificate-authority-data': await b64(l.cert('ca')) } }],
+    users: [{ name: client, user: { 'client-certificate-data': await b64(l.cert(client)), 'client-key-data': await b64(l.key(client)) } }],
+    contexts: [{ name: CONTEXT, context: { cluster: CLUSTER, user: client } }],
+    'current-context': CONTEXT,
+  };
+  await writeSecretFile(path, stringify(doc));
+}

@@ -1,0 +1,38 @@
+/**
+ * Node power for kwok clusters. kwok plays the kubelet of every node its label
+ * selector matches; faultline's kwok runs with `type=kwok,faultline.dev/power!=off`.
+ * Power-off sets `faultline.dev/power=off`: kwok drops the node, so its lease and
+ * status stop (a dead kubelet), pods on it freeze, and the node lifecycle
+ * controller marks it NotReady (Unknown) after its grace period, taints it
+ * unreachable and evicts pods per their tolerations. Power-on removes the label:
+ * kwok takes the node back and it turns Ready again.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { NodeDriver } from '../../core/contracts.js';
+import { FaultlineError } from '../../core/errors.js';
+import { callOpts, statusOf } from './api.js';
+import { MANAGED_SELECTOR, POWER_LABEL } from './components.js';
+
+async function setPower(kc: KubeConfig, node: string, value: 'off' | null, signal: AbortSignal): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  try {
+    await core.patchNode({ name: node, body: { metadata: { labels: { [POWER_LABEL]: value } } } }, callOpts(signal, { merge: true }));
+  } catch (err) {
+    if (statusOf(err) === 404) throw new FaultlineError('node-unknown', `node ${node} does not exist in the cluster`, { cause: err });
+    throw err;
+  }
+}
+
+/** `nodes`: the names `list()` reports (the stand's nodes, or a stand file's hosts). */
+export function kwokNodeDriver(kc: KubeConfig, nodes: readonly string[]): NodeDriver {
+  return {
+    kind: 'kwok',
+    list: () => [...nodes],
+    powerOff: (node, signal) => setPower(kc, node, 'off', signal),
+    powerOn: (node, signal) => setPower(kc, node, null, signal),
+  };
+}
+
+/** What a kwok controller must be run with for power-off to work on a cluster faultline did not start. */
+export const KWOK_REQUIREMENT = `kwok --manage-nodes-with-label-selector='${MANAGED_SELECTOR}' (or any selector excluding ${POWER_LABEL}=off)`;
