@@ -1,0 +1,20 @@
+/** JSONPath over API objects; accepts kubectl's `{.status.x}` form as well as `$.status.x`. */
+import { JSONPath } from 'jsonpath-plus';
+import { FaultlineError } from '../core/errors.js';
+
+export function normalizePath(path: string): string {
+  let p = path.trim();
+  if (p.startsWith('{') && p.endsWith('}')) p = p.slice(1, -1).trim();
+  if (p.startsWith('$')) return p;
+  if (p.startsWith('.') || p.startsWith('[')) return `$${p}`;
+  return `$.${p}`;
+}
+
+/** Every match of `path` in `json` (empty when nothing matches). */
+export function query(path: string, json: unknown): unknown[] {
+  try {
+    return JSONPath({ path: normalizePath(path), json: json as object, wrap: true, eval: 'safe' }) as unknown[];
+  } catch (err) {
+    throw new FaultlineError('jsonpath', `bad JSON path ${path}`, { cause: err });
+  }
+}
