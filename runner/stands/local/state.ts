@@ -1,0 +1,118 @@
+/** state.json (what `up` made and how it started each node), the credentials file and the up/down lock. */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pollUntil } from '../../core/abort.js';
+import { FaultlineError } from '../../core/errors.js';
+import { writeJson, writeSecretFile } from '../../core/files.js';
+import { credentialsPath, lockPath, statePath, type NodeLayout, type StandMode } from './layout.js';
+import { isAlive } from './processes.js';
+
+export interface NodeRecord {
+  layout: NodeLayout;
+  /** pid of the storage service as last started */
+  pid?: number;
+  /** the exact argv it was started with */
+  command?: string[];
+  /** non-secret environment; secret variables are listed by name only */
+  env?: Record<string, string>;
+  startedAt?: string;
+}
+
+export interface StandState {
+  version: 1;
+  mode: StandMode;
+  createdAt: string;
+  /** set once the cluster answered healthy; a state without it is a failed or crashed up */
+  ready?: boolean;
+  root: string;
+  minio: string;
+  /** bytes per tmpfs drive (netns mode) */
+  driveSize?: number;
+  endpoint: string;
+  credentialsFile: string;
+  nodes: Record<string, NodeRecord>;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export async function readState(): Promise<StandState | undefined> {
+  const text = await readFile(statePath(), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as StandState;
+  } catch (err) {
+    throw new FaultlineError('local-state', `${statePath()} is not valid JSON`, {
+      cause: err,
+      hint: 'faultline stand down local removes the stand by name, state file or not',
+    });
+  }
+}
+
+export async function writeState(state: StandState): Promise<void> {
+  await writeJson(statePath(), state);
+}
+
+/** Read-modify-write of one node's record. */
+export async function updateNode(node: string, patch: Partial<NodeRecord>): Promise<void> {
+  const state = await readState();
+  if (!state?.nodes[node]) return;
+  state.nodes[node] = { ...state.nodes[node]!, ...patch };
+  await writeState(state);
+}
+
+export function generateCredentials(): Credentials {
+  return {
+    accessKeyId: `fl${randomBytes(9).toString('hex')}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
+}
+
+export async function saveCredentials(c: Credentials): Promise<string> {
+  const path = credentialsPath();
+  await writeSecretFile(path, JSON.stringify(c) + '\n');
+  return path;
+}
+
+export async function loadCredentials(path = credentialsPath()): Promise<Credentials> {
+  const c = JSON.parse(await readFile(path, 'utf8')) as Partial<Credentials>;
+  if (!c.accessKeyId || !c.secretAccessKey) throw new FaultlineError('local-credentials', `${path} lacks accessKeyId or secretAccessKey`);
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+}
+
+/**
+ * Takes an exclusive lock file (holding our pid) and returns its release. A lock whose
+ * holder died is taken over; waiting is bounded.
+ */
+export async function acquireLock(path: string, signal: AbortSignal, waitMs: number, what: string): Promise<() => Promise<void>> {
+  await mkdir(dirname(path), { recursive: true });
+  await pollUntil(what, waitMs, signal, async () => {
+    try {
+      const fh = await open(path, 'wx', 0o600);
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
+      // An empty lock may be one being written right now; only an old one is stale.
+      const age = Date.now() - (await stat(path).then((s) => s.mtimeMs, () => Date.now()));
+      if (holder ? !(await isAlive(holder)) : age > 5000) await rm(path, { force: true });
+      return undefined;
+    }
+  }, 100);
+  return () => rm(path, { force: true });
+}
+
+/** Serialises up and down across processes. */
+export async function withLock<T>(signal: AbortSignal, fn: () => Promise<T>, waitMs = 180_000): Promise<T> {
+  const release = await acquireLock(lockPath(), signal, waitMs, 'the local stand lock (another up or down is running)');
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,51 @@
+/** `faultline stand status local`: nodes, addresses, processes, drives, kernel and cluster health. */
+import { formatSize } from '../../core/units.js';
+import type { StandIO, StandStatus } from '../embedded.js';
+import { fileSize, fillPath, usage } from './drives.js';
+import { describeAnswer, healthPath, httpStatus } from './health.js';
+import { defaultKernel, runningKernel } from './kernel.js';
+import { isDropping, blockedPeers } from './network.js';
+import { isUp, isEmpty, presence } from './presence.js';
+import { procState } from './processes.js';
+import { servicePids } from './service.js';
+
+const stateWords: Record<string, string> = { T: 'paused (SIGSTOP)', t: 'paused', Z: 'dead' };
+
+export async function status(io: StandIO): Promise<StandStatus> {
+  const { signal } = io;
+  const p = await presence(signal);
+  const s = p.state;
+  if (!s || !isUp(p)) {
+    const lines = ['local stand: down'];
+    if (!isEmpty(p)) {
+      lines.push(`leftovers: ${p.namespaces.length} namespaces, ${p.mounts.length} mounts, ${p.pids.length} processes${p.bridge ? ', bridge' : ''}; \`faultline stand down local\` removes them`);
+    }
+    return { up: false, lines };
+  }
+  const lines = [
+    `local stand: up (${s.mode} mode) since ${s.createdAt}`,
+    `S3 endpoint ${s.endpoint}; credentials in ${s.credentialsFile}`,
+    `cluster health: ${describeAnswer(await httpStatus(`${s.endpoint}${healthPath}`, signal))}`,
+  ];
+  for (const { layout: n } of Object.values(s.nodes)) {
+    const off = n.netns ? await isDropping(n.netns, signal) : false;
+    const pids = await servicePids(n);
+    const st = pids.length ? await procState(pids[0]!) : undefined;
+    const svc = pids.length ? `MinIO pid ${pids[0]} ${stateWords[st ?? ''] ?? 'running'}` : 'MinIO not running';
+    const blocked = n.netns ? await blockedPeers(n.netns, signal) : [];
+    const running = await runningKernel(n.dir);
+    const dflt = await defaultKernel(n.dir).catch(() => '?');
+    const kernel = running === dflt ? `kernel ${running}` : `kernel ${running} (next boot ${dflt})`;
+    lines.push(
+      `${n.name}  ${n.address}:${n.port}  ${n.netns ?? 'loopback'}  power ${off ? 'off' : 'on'}  ${svc}  ${kernel}` +
+        (blocked.length ? `  partitioned from ${blocked.join(', ')}` : ''),
+    );
+    for (const d of n.drives) {
+      const u = await usage(d).catch(() => undefined);
+      const filler = await fileSize(fillPath(d));
+      const used = u ? `${formatSize(u.used)} / ${formatSize(u.size)} used (${Math.round((100 * u.used) / u.size)}%)` : 'missing';
+      lines.push(`  ${d}  ${used}${filler ? `, filler ${formatSize(filler)}` : ''}`);
+    }
+  }
+  return { up: true, lines };
+}
