@@ -108,6 +108,8 @@ export interface Context {
   /** Seed for random choices (recorded in the result). */
   seed: number;
   runId: string;
+  /** folder of the scenario file, for commands that ship beside it (FAULTLINE_SCENARIO_DIR) */
+  scenarioDir?: string;
 }
 
 export interface WorkloadLookup {

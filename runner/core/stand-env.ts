@@ -2,8 +2,9 @@
 import type { Stand } from './contracts.js';
 
 /** Environment for a child command: where the stand is, and its S3 credentials (never printed). */
-export function standEnv(stand: Stand): Record<string, string> {
+export function standEnv(stand: Stand, scenarioDir?: string): Record<string, string> {
   const env: Record<string, string> = { FAULTLINE_STAND: stand.name, FAULTLINE_STAND_DRIVER: stand.driver };
+  if (scenarioDir) env.FAULTLINE_SCENARIO_DIR = scenarioDir;
   if (stand.s3) {
     env.FAULTLINE_S3_ENDPOINT = stand.s3.endpoint;
     env.AWS_ENDPOINT_URL_S3 = stand.s3.endpoint;

@@ -1,4 +1,5 @@
 /** One run: a scenario on a stand, one iteration. Always reverts, always leaves a record. */
+import { dirname, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Context, Stand } from '../core/contracts.js';
 import { deadline, sleep } from '../core/abort.js';
@@ -72,7 +73,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
-  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId };
+  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
   const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
@@ -122,7 +123,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         const r = await execa(step.run, {
           shell: true,
           cancelSignal: deadline(signal, step.timeoutMs),
-          env: standEnv(stand),
+          env: standEnv(stand, ctx.scenarioDir),
           reject: false,
           all: true,
           stdin: 'ignore',

@@ -5,7 +5,8 @@
  */
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { FaultDef, JsonValue } from '../core/contracts.js';
-import { kubeOf, opts } from '../kube/client.js';
+import { CALL_MS, kubeOf } from '../kube/client.js';
+import { deadline, untilAborted } from '../core/abort.js';
 import { call, statusOf } from '../kube/errors.js';
 
 export interface ApplySpec {
@@ -50,7 +51,10 @@ const fault: FaultDef<ApplySpec, Undo> = {
   async inject(s, _undo, ctx) {
     const api = KubernetesObjectApi.makeApiClient(kubeOf(ctx, 'k8s.apply').kc);
     for (const o of s.objects) {
-      await call(`apply ${show(refOf(o))}`, () => api.patch(o, undefined, undefined, 'faultline', true, PatchStrategy.ServerSideApply, opts(ctx.signal) as never));
+      await call(`apply ${show(refOf(o))}`, () =>
+        // KubernetesObjectApi takes no per-call signal: stop waiting at the bound instead
+        untilAborted(api.patch(o, undefined, undefined, 'faultline', true, PatchStrategy.ServerSideApply), deadline(ctx.signal, CALL_MS)),
+      );
     }
     return { applied: s.objects.map((o) => show(refOf(o))) as JsonValue[] };
   },
@@ -59,7 +63,7 @@ const fault: FaultDef<ApplySpec, Undo> = {
     for (const r of [...undo.objects].reverse()) {
       const spec: KubernetesObject = { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } };
       try {
-        await call(`delete ${show(r)}`, () => api.delete(spec, undefined, undefined, 0, undefined, 'Background', undefined, opts(ctx.signal) as never));
+        await call(`delete ${show(r)}`, () => untilAborted(api.delete(spec, undefined, undefined, 0, undefined, 'Background'), deadline(ctx.signal, CALL_MS)));
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }

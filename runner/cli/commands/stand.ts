@@ -26,6 +26,7 @@ export function standCommand(program: Command): void {
     .argument('<name>', 'local | kwok')
     .option('--loopback', 'local: loopback-only mode without network namespaces (network faults unsupported)')
     .option('--drive-size <size>', 'local: size of each tmpfs drive', '1GiB')
+    .option('--minio-defaults', "local: keep MinIO's stock peer timeouts (default: fast dead-peer detection, 3 s TCP user timeout, 5 s drive timeout)")
     .action(async (name: string, opts: Record<string, string | boolean>) => withStand(name, (s, io) => s.up(opts, io)));
   stand
     .command('down')

@@ -33,6 +33,8 @@ export function serverCommand(state: StandState, n: NodeLayout): string[] {
   return n.netns ? ['nsenter', `--net=/run/netns/${n.netns}`, '--', ...argv] : argv;
 }
 
+const fastFailover = { MINIO_CONN_USER_TIMEOUT: '3s', MINIO_DRIVE_MAX_TIMEOUT: '5s' };
+
 function serverEnv(state: StandState, n: NodeLayout): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
@@ -41,6 +43,11 @@ function serverEnv(state: StandState, n: NodeLayout): Record<string, string> {
     MINIO_PROMETHEUS_AUTH_TYPE: 'public',
     MINIO_UPDATE: 'off',
   };
+  if (!state.minioDefaults) {
+    // Dead-peer detection in line with the seeds' fixed cluster (3-8 s): TCP_USER_TIMEOUT
+    // fails writes to a silent peer, and drive calls to it give up, instead of minutes.
+    Object.assign(env, fastFailover);
+  }
   if (state.mode === 'loopback') {
     // Plain directories on the host's root filesystem would be refused as "root drives".
     env.MINIO_ROOTDRIVE_THRESHOLD_SIZE = '1B';

@@ -29,6 +29,8 @@ export interface StandState {
   minio: string;
   /** bytes per tmpfs drive (netns mode) */
   driveSize?: number;
+  /** MinIO's own timeouts (stock) instead of the fast dead-peer detection faultline sets */
+  minioDefaults?: boolean;
   endpoint: string;
   credentialsFile: string;
   nodes: Record<string, NodeRecord>;

@@ -84,6 +84,7 @@ export async function up(options: Record<string, string | boolean>, io: StandIO)
     root,
     minio,
     driveSize: mode === 'netns' ? driveSize : undefined,
+    minioDefaults: options['minio-defaults'] === true || options.minioDefaults === true,
     endpoint: endpointOf(nodes[0]!),
     credentialsFile: await saveCredentials(creds),
     nodes: Object.fromEntries(nodes.map((n) => [n.name, { layout: n }])),
