@@ -1,7 +1,25 @@
 /** Registry of fault kinds. One file per fault; add it to the list below. */
 import type { FaultDef } from '../core/contracts.js';
+import podKill from './pod-kill.js';
+import podsKillAll from './pods-kill-all.js';
+import rolloutRestart from './rollout-restart.js';
+import nodeCordon from './node-cordon.js';
+import nodeDrain from './node-drain.js';
+import scale from './scale.js';
+import nodeKill from './node-kill.js';
+import nodeStop from './node-stop.js';
+import nodePause from './node-pause.js';
+import nodePowerOff from './node-power-off.js';
+import nodePartition from './node-partition.js';
+import diskFill from './disk-fill.js';
+import nodeBootKernel from './node-boot-kernel.js';
+import s3IndexDivergence from './s3-index-divergence.js';
+import k8sApply from './k8s-apply.js';
 
 const all: FaultDef[] = [
+  s3IndexDivergence, // S3
+  nodeKill, nodeStop, nodePause, nodePowerOff, nodePartition, diskFill, nodeBootKernel, // nodes
+  k8sApply, podKill, podsKillAll, rolloutRestart, nodeCordon, nodeDrain, scale, // Kubernetes
 ];
 
 export const faults: ReadonlyMap<string, FaultDef> = new Map(all.map((f) => [f.kind, f]));

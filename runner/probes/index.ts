@@ -1,7 +1,27 @@
 /** Registry of probe kinds. One file per probe; add it to the list below. */
 import type { ProbeDef } from '../core/contracts.js';
+import k8sWorkloadReady from './k8s-workload-ready.js';
+import k8sPodsReady from './k8s-pods-ready.js';
+import k8sPodRestarts from './k8s-pod-restarts.js';
+import k8sPvcBound from './k8s-pvc-bound.js';
+import k8sNodeReady from './k8s-node-ready.js';
+import k8sEvent from './k8s-event.js';
+import k8sJsonPath from './k8s-json-path.js';
+import prometheus from './prometheus.js';
+import metricsScrape from './metrics-scrape.js';
+import nodeKernelPreflight from './node-kernel-preflight.js';
+import s3DeepCheck from './s3-deep-check.js';
+import s3Scratch from './s3-scratch.js';
+import s3BucketIndex from './s3-bucket-index.js';
+import http from './http.js';
+import cmd from './cmd.js';
+import workloadSettled from './workload-settled.js';
+import workloadVerify from './workload-verify.js';
 
 const all: ProbeDef[] = [
+  s3DeepCheck, s3Scratch, s3BucketIndex, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
+  nodeKernelPreflight, // nodes
+  k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];
 
 export const probes: ReadonlyMap<string, ProbeDef> = new Map(all.map((p) => [p.kind, p]));

@@ -1,0 +1,235 @@
+/**
+ * s3.indexDivergence: a bucket that the drives hold but the S3 API denies (NoSuchBucket),
+ * the failure class of incident 000, made on a running MinIO.
+ *
+ * MinIO keeps no bucket index in memory: every ListBuckets/HeadBucket stats the drives
+ * and takes a quorum (half the drives of a node, half the nodes, ties count as present).
+ * So the divergence is a bucket that survives on a minority of nodes:
+ *
+ * - `hide` (default, any existing bucket, exact undo): the bucket's directory is moved
+ *   aside on every node but `keep` (default: the last node), as a cleanup job or a bad
+ *   restore would leave the drives. The bucket gets an anchor object first when it is
+ *   empty: MinIO reaps an *empty* minority remnant within seconds (dangling-bucket heal),
+ *   a non-empty one never. Undo moves the directories back; the API sees it at once.
+ * - `deleteDuringOutage` (its own bucket only): create the bucket with one object, stop
+ *   the `keep` node, force-delete the bucket through the API, start the node again. The
+ *   node comes back with the bucket's directory and `.minio.sys/buckets/<b>` and MinIO
+ *   never reconciles them. Undo removes that remnant (finishes the delete).
+ *
+ * Neither is cleared by restarting every node: the state is on the drives, not in memory.
+ */
+import { access, readdir, rename, rm } from 'node:fs/promises';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
+import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
+import { deadline, pollUntil } from '../core/abort.js';
+import { FaultlineError } from '../core/errors.js';
+import { bucketDirPath, standDrives, sysDirPath, type SysDir } from '../probes/drives.js';
+import { isNotFound, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
+import { checkNodes, nodeDriver } from './node-common.js';
+
+export interface DivergenceSpec {
+  bucket: string;
+  method?: 'hide' | 'deleteDuringOutage';
+  /** nodes that keep the bucket: a minority (default: the last node) */
+  keep?: string[];
+  sys?: SysDir;
+}
+
+type Undo = {
+  method: 'hide' | 'deleteDuringOutage';
+  bucket: string;
+  keep: string[];
+  sys: SysDir;
+  /** hide: directories moved aside */
+  moves: { from: string; to: string }[];
+  /** whether an anchor object was (to be) written */
+  anchor: boolean;
+  /** deleteDuringOutage: the remnant's drives */
+  drives: string[];
+};
+
+const anchorKey = '.faultline-divergence-anchor';
+const s3Ms = 30_000;
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+const hiddenName = (bucket: string) => `.faultline-hidden-${bucket}`;
+
+async function bucketEmpty(stand: Stand, bucket: string, signal: AbortSignal): Promise<boolean> {
+  return withS3(stand, {}, async (c) => {
+    const out = await send<ListObjectsV2CommandOutput>(c, new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }), signal);
+    return !out.KeyCount;
+  });
+}
+
+async function apiHas(stand: Stand, bucket: string, signal: AbortSignal): Promise<boolean> {
+  return withS3(stand, {}, async (c) => {
+    try {
+      await send(c, new HeadBucketCommand({ Bucket: bucket }), signal);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  });
+}
+
+/** DeleteBucket with MinIO's force flag: the objects go too. */
+async function forceDelete(stand: Stand, bucket: string, signal: AbortSignal): Promise<void> {
+  await withS3(stand, {}, async (c) => {
+    const cmd = new DeleteBucketCommand({ Bucket: bucket });
+    cmd.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-minio-force-delete'] = 'true';
+        return next(args);
+      },
+      { step: 'build', name: 'minioForceDelete' },
+    );
+    await send(c, cmd, signal);
+  });
+}
+
+async function waitApi(stand: Stand, bucket: string, present: boolean, signal: AbortSignal): Promise<void> {
+  await pollUntil(`HeadBucket ${bucket} to answer ${present ? 'ok' : 'NotFound'}`, s3Ms, signal, async (s) => {
+    const has = await apiHas(stand, bucket, s).catch(() => undefined);
+    return has === present ? true : undefined;
+  }, 250);
+}
+
+/**
+ * Every kept drive must hold something of the bucket, or MinIO reaps the remnant as an
+ * empty dangling bucket. A write made while a kept node was rejoining misses its drives
+ * until MinIO heals it, so wait for that.
+ */
+async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal): Promise<void> {
+  const drives = standDrives(stand, 's3.indexDivergence');
+  const kept = u.keep.flatMap((n) => drives[n] ?? []);
+  await pollUntil(`${u.bucket} to hold data on the drives of ${u.keep.join(', ')}`, s3Ms, signal, async () => {
+    for (const d of kept) if (!(await readdir(bucketDirPath(d, u.bucket)).catch(() => [])).length) return undefined;
+    return true;
+  }, 250);
+}
+
+function minorityCheck(nodes: string[], keep: string[]): void {
+  if (!keep.length || keep.length * 2 >= nodes.length) {
+    throw new FaultlineError('divergence-keep', `s3.indexDivergence: keep must be a minority of the ${nodes.length} nodes, got ${keep.length}`, {
+      exitCode: 2,
+      hint: 'with half or more of the nodes MinIO still lists the bucket',
+    });
+  }
+}
+
+const fault: FaultDef<DivergenceSpec, Undo> = {
+  kind: 's3.indexDivergence',
+  summary: 'bucket on a minority of nodes\' drives but NoSuchBucket in the API (hide, or delete during an outage)',
+  requires: ['s3'],
+  schema: {
+    type: 'object',
+    required: ['bucket'],
+    additionalProperties: false,
+    properties: {
+      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      method: { enum: ['hide', 'deleteDuringOutage'] },
+      keep: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+      sys: { enum: ['.minio.sys', '.rustfs.sys'] },
+    },
+  },
+  describe: (s) => `bucket-index divergence for ${s.bucket} (${s.method ?? 'hide'}), kept on ${s.keep?.join(', ') ?? 'the last node'}`,
+  async prepare(s, ctx) {
+    const drives = standDrives(ctx.stand, 's3.indexDivergence');
+    const nodes = Object.keys(drives);
+    const keep = s.keep ?? [nodes[nodes.length - 1]!];
+    const unknown = keep.filter((n) => !nodes.includes(n));
+    if (unknown.length) throw new FaultlineError('unknown-node', `s3.indexDivergence: no node ${unknown.join(', ')}`, { exitCode: 2 });
+    minorityCheck(nodes, keep);
+    const method = s.method ?? 'hide';
+    const sys = s.sys ?? '.minio.sys';
+    const signal = deadline(ctx.signal, s3Ms);
+    const has = await apiHas(ctx.stand, s.bucket, signal);
+    if (method === 'hide') {
+      if (!has) throw new FaultlineError('divergence-bucket', `s3.indexDivergence: bucket ${s.bucket} does not exist`, { hint: 'hide needs an existing bucket' });
+      const moves = nodes
+        .filter((n) => !keep.includes(n))
+        .flatMap((n) => drives[n]!.map((d) => ({ from: bucketDirPath(d, s.bucket), to: bucketDirPath(d, hiddenName(s.bucket)) })));
+      return { method, bucket: s.bucket, keep, sys, moves, anchor: await bucketEmpty(ctx.stand, s.bucket, signal), drives: [] };
+    }
+    checkNodes(nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']), 's3.indexDivergence', keep);
+    if (has) {
+      throw new FaultlineError('divergence-bucket', `s3.indexDivergence: bucket ${s.bucket} exists; deleteDuringOutage makes and deletes its own bucket`, {
+        exitCode: 2,
+        hint: 'name a bucket that does not exist, or use method: hide for an existing one',
+      });
+    }
+    return { method, bucket: s.bucket, keep, sys, moves: [], anchor: true, drives: keep.flatMap((n) => drives[n]!) };
+  },
+  async inject(_s, u, ctx): Promise<Record<string, JsonValue>> {
+    const signal = deadline(ctx.signal, 120_000);
+    if (u.method === 'hide') {
+      if (u.anchor) await withS3(ctx.stand, {}, (c) => send(c, new PutObjectCommand({ Bucket: u.bucket, Key: anchorKey, Body: 'anchor' }), signal));
+      await remnantHoldsData(ctx.stand, u, signal);
+      for (const m of u.moves) {
+        signal.throwIfAborted();
+        if (await exists(m.from)) await rename(m.from, m.to);
+      }
+      await waitApi(ctx.stand, u.bucket, false, signal);
+      return { hiddenOn: u.moves.length, keptOn: u.keep };
+    }
+    const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
+    await withS3(ctx.stand, {}, async (c) => {
+      await send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal);
+      await send(c, new PutObjectCommand({ Bucket: u.bucket, Key: anchorKey, Body: 'anchor' }), signal);
+    });
+    for (const n of u.keep) await nodes.stop!(n, signal);
+    // the first attempts may land while peers still count the stopped node in
+    await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
+      forceDelete(ctx.stand, u.bucket, s).then(() => true, () => undefined), 500);
+    for (const n of u.keep) await nodes.start!(n, signal);
+    await waitApi(ctx.stand, u.bucket, false, signal);
+    return { remnantOn: u.keep, drives: u.drives.length };
+  },
+  async revert(u, ctx) {
+    const signal = deadline(ctx.signal, 120_000);
+    if (u.method === 'hide') {
+      const conflicts: string[] = [];
+      for (const m of u.moves) {
+        if (!(await exists(m.to))) continue;
+        if (await exists(m.from)) {
+          // MinIO made a new directory meanwhile; an empty one can go, anything else needs a person
+          if ((await readdir(m.from)).length) {
+            conflicts.push(m.from);
+            continue;
+          }
+          await rm(m.from, { recursive: true });
+        }
+        await rename(m.to, m.from);
+      }
+      if (conflicts.length) {
+        throw new FaultlineError('divergence-revert', `both ${conflicts[0]} and its hidden copy hold data (${conflicts.length} drives)`, {
+          hint: `merge ${hiddenName(u.bucket)} back by hand on those drives`,
+        });
+      }
+      if (u.anchor) {
+        await withS3(ctx.stand, {}, (c) => send(c, new DeleteObjectCommand({ Bucket: u.bucket, Key: anchorKey }), signal)).catch((err) => {
+          if (!isNotFound(err)) throw new FaultlineError('divergence-revert', `could not remove the anchor object: ${s3ErrorText(err)}`, { cause: err });
+        });
+      }
+      return;
+    }
+    const nodes = ctx.stand.nodes;
+    for (const n of u.keep) await nodes?.start?.(n, signal);
+    if (await apiHas(ctx.stand, u.bucket, signal).catch(() => false)) await forceDelete(ctx.stand, u.bucket, signal);
+    for (const d of u.drives) {
+      await rm(bucketDirPath(d, u.bucket), { recursive: true, force: true });
+      await rm(sysDirPath(d, u.bucket, u.sys), { recursive: true, force: true });
+    }
+  },
+};
+
+export default fault;

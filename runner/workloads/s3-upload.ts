@@ -1,0 +1,164 @@
+/**
+ * s3.upload: one large multipart upload through lib-storage, with progress measured as
+ * body bytes handed to the sockets. Ends completed or failed with timings; running into
+ * its bound (a hang) is a failure that is not clean. Whatever the outcome, a multipart
+ * upload left behind is aborted on a fresh deadline.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Context, JsonValue, Stand, WorkloadDef } from '../core/contracts.js';
+import { formatDuration, formatSize, mustDuration, mustSize } from '../core/units.js';
+import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
+import { generatedBody } from './body.js';
+import { WorkloadRun, type Finish } from './run-handle.js';
+import { durationSchema, sizeSchema } from '../scenario/fragments.js';
+
+export interface UploadSpec {
+  bucket: string;
+  size: string | number;
+  partSize: string | number;
+  queueSize?: number;
+  key?: string;
+  /** the hang bound (default: 5 min, or 2 MiB/s for large sizes) */
+  timeout?: string;
+}
+
+const cleanupMs = 15_000;
+
+export async function ensureBucket(stand: Stand, bucket: string, signal: AbortSignal): Promise<void> {
+  await withS3(stand, {}, async (client) => {
+    try {
+      await send(client, new HeadBucketCommand({ Bucket: bucket }), signal);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      try {
+        await send(client, new CreateBucketCommand({ Bucket: bucket }), signal);
+      } catch (e) {
+        const name = (e as Error).name;
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw e;
+      }
+    }
+  });
+}
+
+/** Aborts our multipart upload(s) for `key`; returns an error text when it could not. */
+async function abortLeftovers(stand: Stand, bucket: string, key: string, uploadId: string | undefined): Promise<string | undefined> {
+  const signal = AbortSignal.timeout(cleanupMs);
+  return withS3(stand, {}, async (client) => {
+    try {
+      const ids = new Set(uploadId ? [uploadId] : []);
+      // the create may have landed even if its answer did not
+      const out = await send<ListMultipartUploadsCommandOutput>(client, new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }), signal);
+      for (const u of out.Uploads ?? []) if (u.Key === key && u.UploadId) ids.add(u.UploadId);
+      for (const id of ids) {
+        try {
+          await send(client, new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id }), signal);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      return undefined;
+    } catch (err) {
+      return s3ErrorText(err);
+    }
+  });
+}
+
+const workload: WorkloadDef<UploadSpec> = {
+  kind: 's3.upload',
+  summary: 'one large multipart upload (lib-storage) with byte progress; completed or failed with timings',
+  requires: ['s3'],
+  schema: {
+    type: 'object',
+    required: ['bucket', 'size', 'partSize'],
+    additionalProperties: false,
+    properties: {
+      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      size: sizeSchema,
+      partSize: sizeSchema,
+      queueSize: { type: 'integer', minimum: 1, maximum: 64 },
+      key: { type: 'string', minLength: 1 },
+      timeout: durationSchema,
+    },
+  },
+  describe: (s) => `upload ${s.size} to s3://${s.bucket} in ${s.partSize} parts`,
+  start(name, spec, ctx: Context) {
+    const size = mustSize(spec.size);
+    const partSize = mustSize(spec.partSize);
+    const boundMs = spec.timeout ? mustDuration(spec.timeout) : Math.max(300_000, Math.ceil(size / (2 * 1024 * 1024)) * 1000);
+    const key = spec.key ?? `faultline/${ctx.runId}/${name}-${randomBytes(4).toString('hex')}`;
+    const perPart = new Map<string, number>();
+    const stats = { sent: 0, partsDone: 0, uploadStartedAt: 0 };
+    const run = new WorkloadRun(name, 's3.upload', ctx.signal, boundMs, () => ({
+      bucket: spec.bucket,
+      bytes: size,
+      partSize,
+      partsDone: stats.partsDone,
+      sentBytes: Math.min(stats.sent, size),
+    }));
+    const pct = () => `${Math.floor(run.progress() * 100)}%`;
+
+    const body = async (): Promise<Finish> => {
+      let upload: Upload | undefined;
+      const client = s3Client(ctx.stand, {
+        signal: run.signal,
+        requestTimeoutMs: 0,
+        socketTimeoutMs: 30_000,
+        maxAttempts: 3,
+        onBody: ({ query, bytes, restart }) => {
+          const part = String(query.partNumber ?? '0');
+          if (restart) perPart.set(part, 0);
+          else perPart.set(part, (perPart.get(part) ?? 0) + bytes);
+          stats.sent = [...perPart.values()].reduce((a, b) => a + b, 0);
+          run.setProgress(Math.min(0.999, stats.sent / size));
+        },
+      });
+      try {
+        await ensureBucket(ctx.stand, spec.bucket, run.signal);
+        const aborter = new AbortController();
+        run.signal.addEventListener('abort', () => aborter.abort(), { once: true });
+        upload = new Upload({
+          client,
+          params: { Bucket: spec.bucket, Key: key, Body: generatedBody(size), ContentLength: size },
+          partSize,
+          queueSize: spec.queueSize ?? 4,
+          leavePartsOnError: true,
+          abortController: aborter,
+        });
+        upload.on('httpUploadProgress', () => void stats.partsDone++);
+        stats.uploadStartedAt = Date.now();
+        await upload.done();
+        const ms = Date.now() - stats.uploadStartedAt;
+        run.setProgress(1);
+        const mibPerSec = Math.round((size / 1024 / 1024 / (ms / 1000)) * 10) / 10;
+        ctx.emit('upload.done', { name, bytes: size, ms, mibPerSec });
+        return { state: 'completed', data: { bucket: spec.bucket, key, bytes: size, ms, mibPerSec } };
+      } catch (err) {
+        const cause = run.abortCause(ctx.signal);
+        const at = `at ${pct()} (${formatSize(Math.min(stats.sent, size))} sent)`;
+        const error =
+          cause === 'timeout' ? `no completion within ${formatDuration(boundMs)}, hung ${at}`
+          : cause === 'stopped' ? `stopped by the runner ${at}`
+          : cause === 'aborted' ? `run aborted ${at}`
+          : `${s3ErrorText(err)} ${at}`;
+        // no Upload yet: nothing was started on the server
+        const cleanupError = upload ? await abortLeftovers(ctx.stand, spec.bucket, key, upload.uploadId) : undefined;
+        const data: Record<string, JsonValue> = { bucket: spec.bucket, key, clean: cause !== 'timeout' && !cleanupError, leftoversAborted: !cleanupError };
+        if (cleanupError) data.cleanupError = cleanupError;
+        return { state: 'failed', error, data };
+      } finally {
+        client.destroy();
+      }
+    };
+    return run.start(body);
+  },
+};
+
+export default workload;
