@@ -56,10 +56,11 @@ async function within(input: GateInput): Promise<GateResult> {
   const bound = input.plan.boundMs!;
   const end = input.startedAt + bound;
   const boundText = `bound ${formatDuration(bound)}`;
+  // an observation that only arrived after the bound is late, not a pass
   const pass = (obs: Observation, at: number) =>
     result(input, {
-      verdict: 'pass',
-      value: `passed after ${formatDuration(at - input.startedAt)} (${boundText}): ${obs.value}`,
+      verdict: at <= end ? 'pass' : 'fail',
+      value: `${at <= end ? 'passed' : 'passed too late'} after ${formatDuration(at - input.startedAt)} (${boundText}): ${obs.value}`,
       elapsedMs: at - input.startedAt,
       boundMs: bound,
       observation: obs.value,

@@ -17,9 +17,10 @@ import http from './http.js';
 import cmd from './cmd.js';
 import workloadSettled from './workload-settled.js';
 import workloadVerify from './workload-verify.js';
+import minioNodes from './minio-nodes.js';
 
 const all: ProbeDef[] = [
-  s3DeepCheck, s3Scratch, s3BucketIndex, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
+  s3DeepCheck, s3Scratch, s3BucketIndex, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
   nodeKernelPreflight, // nodes
   k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];

@@ -40,6 +40,20 @@ const flipProbe: ProbeDef<Record<string, never>> = {
   evaluate: async () => (Date.now() >= flipAt.current ? { ok: true, value: 'flipped' } : { ok: false, value: 'not yet' }),
 };
 
+/** passes, but takes `slowMs.current` to answer */
+export const slowMs = { current: 0 };
+const slowProbe: ProbeDef<Record<string, never>> = {
+  kind: 'test.slow',
+  summary: 'test only: answers ok after slowMs, ignoring its deadline',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'slow',
+  evaluate: async () => {
+    await new Promise((r) => setTimeout(r, slowMs.current));
+    return { ok: true, value: 'finally' };
+  },
+};
+
 const brokenProbe: ProbeDef<Record<string, never>> = {
   kind: 'test.broken',
   summary: 'test only: cannot be evaluated',
@@ -52,7 +66,7 @@ const brokenProbe: ProbeDef<Record<string, never>> = {
 };
 
 (faults as Map<string, FaultDef>).set(recordingFault.kind, recordingFault);
-for (const p of [flipProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
+for (const p of [flipProbe, slowProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bareStand, calls, flipAt, journalPath } from './engine-harness.js';
+import { bareStand, calls, flipAt, journalPath, slowMs } from './engine-harness.js';
 import { executeRun } from '../../runner/engine/run.js';
 import { Journal, journalBegin, readJournal } from '../../runner/engine/journal.js';
 import { recover } from '../../runner/engine/recover.js';
@@ -74,6 +74,14 @@ describe('engine', () => {
     assert.equal(record.gates[0]!.verdict, 'pass');
     assert.match(record.gates[0]!.value, /failing as expected: not yet/);
     assert.equal(record.gates[1]!.verdict, 'unknown');
+  });
+
+  it('a passing answer that arrives after the bound is a fail', async () => {
+    slowMs.current = 900;
+    const s = await scenarioFrom(head('late') + '    - gate: { name: late, probe: { test.slow: {} }, within: 500ms }\n');
+    const { record } = await runIt(s);
+    assert.equal(record.gates[0]!.verdict, 'fail');
+    assert.match(record.gates[0]!.value, /passed too late after 9\d\d ms \(bound 500 ms\)/);
   });
 
   it('a probe that cannot be evaluated gives unknown, never pass', async () => {
