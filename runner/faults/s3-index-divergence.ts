@@ -18,6 +18,7 @@
  *
  * Neither is cleared by restarting every node: the state is on the drives, not in memory.
  */
+import { bucketSchema } from '../scenario/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import {
   CreateBucketCommand,
@@ -135,7 +136,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     required: ['bucket'],
     additionalProperties: false,
     properties: {
-      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      bucket: bucketSchema,
       method: { enum: ['hide', 'deleteDuringOutage'] },
       keep: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
       sys: { enum: ['.minio.sys', '.rustfs.sys'] },

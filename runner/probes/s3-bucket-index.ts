@@ -5,6 +5,7 @@
  * drive holds, or ListBuckets and HeadBucket disagree. Consistent answers are ok.
  * When the API cannot answer at all the probe cannot compare, and throws (unknown).
  */
+import { bucketSchema } from '../scenario/fragments.js';
 import { HeadBucketCommand, ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import type { Context, ProbeDef } from '../core/contracts.js';
 import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, type SysDir } from './drives.js';
@@ -49,7 +50,7 @@ const probe: ProbeDef<BucketIndexSpec> = {
     required: ['bucket'],
     additionalProperties: false,
     properties: {
-      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      bucket: bucketSchema,
       sys: { enum: ['.minio.sys', '.rustfs.sys'] },
     },
   },

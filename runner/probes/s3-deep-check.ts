@@ -3,6 +3,7 @@
  * HeadBucket answers, every protected key reads back whole, and (when asked) every body
  * parses as JSON. Bodies are never shown; only key names, sizes and verdicts.
  */
+import { bucketSchema } from '../scenario/fragments.js';
 import {
   HeadBucketCommand,
   ListBucketsCommand,
@@ -48,7 +49,7 @@ const probe: ProbeDef<DeepCheckSpec> = {
     required: ['bucket'],
     additionalProperties: false,
     properties: {
-      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      bucket: bucketSchema,
       keys: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
       json: { type: 'boolean' },
       maxKeys: { type: 'integer', minimum: 1, maximum: 100000 },

@@ -27,3 +27,10 @@ export const nameSchema: JsonSchema = {
   pattern: '^[a-z0-9][a-z0-9.-]*$',
   'x-message': 'must be lower-case letters, digits, dots and dashes',
 };
+
+export const bucketSchema: JsonSchema = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 63,
+  description: 'S3 bucket name',
+};

@@ -14,7 +14,7 @@ import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../probes/s3-cl
 import { mapLimit, readObject } from '../probes/s3-read.js';
 import { ensureBucket } from './s3-upload.js';
 import { WorkloadRun, type Finish } from './run-handle.js';
-import { durationSchema, sizeSchema } from '../scenario/fragments.js';
+import { durationSchema, sizeSchema, bucketSchema } from '../scenario/fragments.js';
 
 export interface LedgerSpec {
   bucket: string;
@@ -52,7 +52,7 @@ const workload: WorkloadDef<LedgerSpec> = {
     required: ['bucket', 'objects', 'size'],
     additionalProperties: false,
     properties: {
-      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      bucket: bucketSchema,
       objects: { type: 'integer', minimum: 1, maximum: 100000 },
       size: sizeSchema,
       interval: durationSchema,

@@ -18,7 +18,7 @@ import { formatDuration, formatSize, mustDuration, mustSize } from '../core/unit
 import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
 import { generatedBody } from './body.js';
 import { WorkloadRun, type Finish } from './run-handle.js';
-import { durationSchema, sizeSchema } from '../scenario/fragments.js';
+import { durationSchema, sizeSchema, bucketSchema } from '../scenario/fragments.js';
 
 export interface UploadSpec {
   bucket: string;
@@ -80,7 +80,7 @@ const workload: WorkloadDef<UploadSpec> = {
     required: ['bucket', 'size', 'partSize'],
     additionalProperties: false,
     properties: {
-      bucket: { type: 'string', minLength: 3, maxLength: 63 },
+      bucket: bucketSchema,
       size: sizeSchema,
       partSize: sizeSchema,
       queueSize: { type: 'integer', minimum: 1, maximum: 64 },
