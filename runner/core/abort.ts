@@ -1,9 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from './errors.js';
 
-/** A signal that aborts with the parent or after `ms`, whichever comes first. */
+const keep = Symbol('faultline.keep');
+
+/**
+ * A signal that aborts with the parent or after `ms`, whichever comes first.
+ * AbortSignal.any() holds its sources only weakly, so a bare AbortSignal.timeout()
+ * inside it can be garbage-collected before it fires and the deadline never comes;
+ * the returned signal keeps its timeout alive for as long as anyone holds it.
+ */
 export function deadline(parent: AbortSignal, ms: number): AbortSignal {
-  return AbortSignal.any([parent, AbortSignal.timeout(ms)]);
+  const timeout = AbortSignal.timeout(ms);
+  const signal = AbortSignal.any([parent, timeout]);
+  (signal as AbortSignal & { [keep]?: AbortSignal })[keep] = timeout;
+  return signal;
 }
 
 /** Sleeps `ms`; rejects with the signal's reason when it aborts. */

@@ -45,9 +45,9 @@ export class Injections {
     });
     const live: Live = { journalId, def, undo, result };
     this.live.push(live);
-    this.ctx.emit('fault.inject', { id, kind, description: result.description });
     const details = await def.inject(spec, undo, this.ctx);
     result.injectedAt = Date.now();
+    this.ctx.emit('fault.inject', { id, kind, description: result.description });
     if (details) result.details = details as Record<string, JsonValue>;
   }
 

@@ -2,6 +2,7 @@
  * `faultline recover`: replays the pending undos of runs that did not finish
  * (SIGKILL, power loss of the runner), newest first, and says what it did.
  */
+import { deadline } from '../core/abort.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -53,7 +54,7 @@ async function revertPending(p: PendingUndo, signal: AbortSignal): Promise<void>
   const stand = await resolveStand(p.stand.ref, signal);
   try {
     const ctx: Context = {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(revertTimeoutMs)]),
+      signal: deadline(signal, revertTimeoutMs),
       stand,
       emit: () => {},
       workloads: { get: () => undefined },

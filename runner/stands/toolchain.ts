@@ -2,6 +2,7 @@
  * Builds the pinned third-party servers the embedded stands need (stands/tools.json)
  * from the Go module proxy, once per version, into the faultline cache.
  */
+import { deadline } from '../core/abort.js';
 import { readFileSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ async function exists(path: string): Promise<boolean> {
 async function checkWrapperVersion(name: string, pin: ToolPin, cwd: string, signal: AbortSignal): Promise<void> {
   const r = await execa('go', ['list', '-m', '-f', '{{.Version}}', pin.module!], {
     cwd,
-    cancelSignal: AbortSignal.any([signal, AbortSignal.timeout(5 * 60_000)]),
+    cancelSignal: deadline(signal, 5 * 60_000),
     reject: false,
   });
   const got = r.stdout.trim();

@@ -4,6 +4,7 @@
  */
 import type { JsonValue, Observation, WorkloadHandle, WorkloadOutcome, WorkloadState } from '../core/contracts.js';
 import { messageOf } from '../core/errors.js';
+import { deadline } from '../core/abort.js';
 
 /** Reason a workload was stopped by the runner (distinguishes a stop from a timeout). */
 export class StopRequest extends Error {
@@ -40,9 +41,8 @@ export class WorkloadRun implements WorkloadHandle {
     private readonly summarize: () => Record<string, JsonValue>,
   ) {
     this.settled = new Promise((r) => (this.resolve = r));
-    const signals = [parent, this.controller.signal];
-    if (boundMs !== undefined) signals.push(AbortSignal.timeout(boundMs));
-    this.signal = AbortSignal.any(signals);
+    const own = AbortSignal.any([parent, this.controller.signal]);
+    this.signal = boundMs === undefined ? own : deadline(own, boundMs);
   }
 
   progress(): number {

@@ -20,6 +20,7 @@ import { POWER_LABEL } from '../../runner/stands/kwok/components.js';
 
 // dist/test/scenarios -> repository root (the sim's path in the scenarios is relative to it)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const sim = join(root, 'scenarios', 'k8s', 'support', 'blockstor-sim.mjs');
 const scenarioDir = join(root, 'scenarios/k8s');
 const UP_MS = 70 * 60_000; // a cold stand builds its tools first
 const GONE_MS = 90_000;
@@ -164,12 +165,13 @@ describe('shipped k8s scenarios (kwok stand, through the CLI)', function () {
   /** The replay scenario with the sim in another mode; `bound` shortens the 240 s wait where it must fail. */
   async function replayVariant(mode: string, bound: string): Promise<CliResult> {
     const text = (await readFile(join(scenarioDir, 'replay-witness-reap-backfill.yaml'), 'utf8'))
-      .replaceAll('blockstor-sim.mjs ', `blockstor-sim.mjs ${mode} `)
+      // the copy lives in a temp dir: point it at the shipped simulator
+      .replaceAll('"$FAULTLINE_SCENARIO_DIR/support/blockstor-sim.mjs" ', `"${sim}" ${mode} `)
       .replace(/within 240s|within: 240s/g, (m) => m.replace('240s', bound))
       .replace('repeat: 3', 'repeat: 1')
       .replace('name: replay-witness-reap-backfill', `name: replay-witness-reap-backfill${mode.replace(/^--(mode=)?/, '-')}`)
       .replace('$schema=../../runner', `$schema=${root}/runner`);
-    assert.ok(text.includes(`blockstor-sim.mjs ${mode} status`));
+    assert.ok(text.includes(`blockstor-sim.mjs" ${mode} status`));
     const file = join(results, `replay${mode.replace(/^--(mode=)?/, '-')}.yaml`);
     await writeFile(file, text);
     return runScenario(file, results, 3 * 60_000);

@@ -1,3 +1,4 @@
+import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
 import { loadScenarios } from '../../scenario/load.js';
 import { resolveStand } from '../../stands/index.js';
@@ -51,7 +52,7 @@ export function runCommand(program: Command): void {
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
       const stands: Stand[] = [];
       try {
-        for (const ref of opts.stand) stands.push(await resolveStand(ref, AbortSignal.any([interrupt.signal, AbortSignal.timeout(60_000)])));
+        for (const ref of opts.stand) stands.push(await resolveStand(ref, deadline(interrupt.signal, 60_000)));
         const result = await runSweep({
           scenarios,
           stands,

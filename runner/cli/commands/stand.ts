@@ -1,3 +1,4 @@
+import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
 import { FaultlineError } from '../../core/errors.js';
 import { embeddedStand, embeddedStandNames, type EmbeddedStand, type StandIO } from '../../stands/embedded.js';
@@ -12,7 +13,7 @@ async function withStand(name: string, fn: (stand: EmbeddedStand, io: StandIO) =
   }
   const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
   try {
-    await fn(stand, { signal: AbortSignal.any([interrupt.signal, AbortSignal.timeout(standTimeoutMs)]), log: (l) => process.stderr.write(l + '\n') });
+    await fn(stand, { signal: deadline(interrupt.signal, standTimeoutMs), log: (l) => process.stderr.write(l + '\n') });
   } finally {
     interrupt.dispose();
   }

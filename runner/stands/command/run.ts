@@ -4,6 +4,7 @@
  * at the terminal does not kill an in-flight revert) and the whole group is
  * SIGKILLed when the bound runs out, so nothing outlives it holding a pipe open.
  */
+import { deadline } from '../../core/abort.js';
 import { execa } from 'execa';
 import { FaultlineError } from '../../core/errors.js';
 import { formatDuration } from '../../core/units.js';
@@ -35,8 +36,7 @@ export async function runCommand(call: CommandCall): Promise<CommandResult> {
   if (call.signal.aborted) {
     throw new FaultlineError('aborted', `${call.what}: not started, the run was stopped`, { cause: call.signal.reason });
   }
-  const own = AbortSignal.timeout(call.timeoutMs);
-  const bounded = AbortSignal.any([call.signal, own]);
+  const bounded = deadline(call.signal, call.timeoutMs);
   const started = performance.now();
   const child = execa(call.file, call.args, {
     cancelSignal: bounded,

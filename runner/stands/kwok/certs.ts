@@ -3,6 +3,7 @@
  * certificate, one client certificate per component and for the admin, and the
  * service-account signing key. Keys are ECDSA P-256 (fast to make, accepted everywhere).
  */
+import { deadline } from '../../core/abort.js';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -15,7 +16,7 @@ const OPENSSL_MS = 30_000;
 async function openssl(args: string[], cwd: string, signal: AbortSignal): Promise<void> {
   const r = await execa('openssl', args, {
     cwd,
-    cancelSignal: AbortSignal.any([signal, AbortSignal.timeout(OPENSSL_MS)]),
+    cancelSignal: deadline(signal, OPENSSL_MS),
     reject: false,
     all: true,
   });

@@ -3,6 +3,7 @@
  * (kustomize/stage), taken from the Go module cache at the pinned version, so
  * node heartbeats and pod lifecycles behave as upstream defines them.
  */
+import { deadline } from '../../core/abort.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ export async function kwokModuleDir(signal: AbortSignal): Promise<string> {
   if (!pin || !mod) throw new FaultlineError('tool-pin', 'stands/tools.json: kwok needs "module" (the module that holds its stages)');
   const r = await execa('go', ['mod', 'download', '-json', `${mod}@${pin.version}`], {
     cwd: tmpdir(), // outside any module
-    cancelSignal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_MS)]),
+    cancelSignal: deadline(signal, DOWNLOAD_MS),
     reject: false,
   });
   let dir: string | undefined;
