@@ -68,7 +68,8 @@ async function within(input: GateInput): Promise<GateResult> {
     });
   const ticker = setInterval(() => {
     const spent = Date.now() - input.startedAt;
-    input.progress(Math.min(1, spent / bound), `${formatDuration(spent)} of ${formatDuration(bound)}`);
+    // past the bound only the verdict is news (a last evaluation may still be answering)
+    if (spent < bound) input.progress(spent / bound, `${formatDuration(spent)} of ${formatDuration(bound)}`);
   }, 250);
   try {
     if (input.probe.waitUntil && !input.plan.expectFail) {
