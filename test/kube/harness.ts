@@ -17,11 +17,22 @@ export interface Kwok {
   policy: PolicyV1Api;
 }
 
-/** The running kwok stand; fails (never skips) when it is not up. */
+/**
+ * An embedded stand, brought up first when it is down (a fresh machine's `npm test`);
+ * it is left up for the suites after this one. A stand that cannot come up fails the
+ * suite, never skips it.
+ */
+export async function openEmbedded(name: 'kwok' | 'local'): Promise<Stand> {
+  const def = await embeddedStand(name);
+  if (!def) throw new Error(`the ${name} stand is not registered in runner/stands/embedded.ts`);
+  const io = { signal: AbortSignal.timeout(40 * 60_000), log: () => {} };
+  if (!(await def.status(io)).up) await def.up({}, io);
+  return def.open(AbortSignal.timeout(20_000));
+}
+
+/** The running kwok stand (started if it is down). */
 export async function openKwok(): Promise<Kwok> {
-  const def = await embeddedStand('kwok');
-  if (!def) throw new Error('the kwok stand is not registered in runner/stands/embedded.ts');
-  const stand = await def.open(AbortSignal.timeout(20_000));
+  const stand = await openEmbedded('kwok');
   const kc = stand.kube!.kc;
   return { stand, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), policy: kc.makeApiClient(PolicyV1Api) };
 }

@@ -10,9 +10,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probes } from '../../runner/probes/index.js';
 import { parseExposition } from '../../runner/kube/prom-text.js';
-import { embeddedStand } from '../../runner/stands/embedded.js';
 import type { Stand } from '../../runner/core/contracts.js';
-import { makeContext } from './harness.js';
+import { makeContext, openEmbedded } from './harness.js';
 
 const prometheus = probes.get('prometheus')!;
 const scrape = probes.get('metrics.scrape')!;
@@ -83,10 +82,9 @@ describe('metrics probes', function () {
 
   describe('metrics.scrape (local stand MinIO /metrics)', () => {
     let stand: Stand;
-    before(async () => {
-      const def = await embeddedStand('local');
-      if (!def) throw new Error('the local stand is not registered');
-      stand = await def.open(AbortSignal.timeout(20_000));
+    before(async function () {
+      this.timeout(600_000);
+      stand = await openEmbedded('local');
     });
     after(async () => stand?.close());
 
