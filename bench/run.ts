@@ -5,7 +5,8 @@
  *  3. local stand down and up times
  * Usage: npm run bench [-- --size 512MiB --rounds 3 --skip-stand]
  */
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +46,15 @@ async function mcUpload(mc: string, stand: Stand, file: string, bucket: string):
   return performance.now() - t0;
 }
 
+async function writeRandomFile(file: string, size: number): Promise<void> {
+  const fh = await open(file, 'w', 0o600);
+  try {
+    for (let left = size; left > 0; left -= 1 << 20) await fh.write(randomBytes(Math.min(left, 1 << 20)));
+  } finally {
+    await fh.close();
+  }
+}
+
 async function uploadBench(): Promise<void> {
   const local = (await embeddedStand('local'))!;
   const stand = await local.open(AbortSignal.timeout(30_000));
@@ -54,7 +64,7 @@ async function uploadBench(): Promise<void> {
   const mc = await ensureTool('mc', AbortSignal.timeout(1_800_000), log);
   // mc reads a file from tmpfs, so its source costs it nothing
   const file = join('/dev/shm', `fl-bench-${process.pid}`);
-  await execa('head', ['-c', String(size), '/dev/urandom'], { stdout: { file }, timeout: 120_000 });
+  await writeRandomFile(file, size);
   const fl: number[] = [];
   const theirs: number[] = [];
   try {
@@ -76,7 +86,6 @@ async function validateBench(): Promise<void> {
   const src = (await expandScenarioPaths([join(packageRoot(), 'scenarios')])).filter((f) => !f.includes('/k8s/manifests/'));
   const dir = await mkdtemp(join(tmpdir(), 'fl-bench-validate-'));
   try {
-    await mkdir(dir, { recursive: true });
     for (let i = 0; i < 1000; i++) {
       const from = src[i % src.length]!;
       const text = (await readFile(from, 'utf8')).replace(/^(\s*name:\s*)(\S+)/m, `$1$2-${i}`);

@@ -98,6 +98,10 @@ export function s3Client(stand: Stand, options: S3ClientOptions = {}): S3Client 
     forcePathStyle: true,
     maxAttempts: options.maxAttempts ?? 2,
     requestHandler: handler,
+    // no client-side CRC32 of every body (the SDK's default costs JS CPU per byte);
+    // integrity is checked end to end by the ledger's sha256 read-back instead
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 
