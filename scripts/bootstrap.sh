@@ -13,6 +13,7 @@ command -v ssh >/dev/null || need_pkgs+=(openssh-client)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v modinfo >/dev/null || need_pkgs+=(kmod)
 command -v iptables >/dev/null || need_pkgs+=(iptables)
+command -v prometheus >/dev/null || need_pkgs+=(prometheus)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: missing Debian packages: ${need_pkgs[*]} (run as root, or install them)" >&2
@@ -20,7 +21,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
   echo "bootstrap: installing ${need_pkgs[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
 command -v go >/dev/null || { echo "bootstrap: Go >= 1.24 is needed to build the pinned MinIO/etcd/Kubernetes/kwok servers" >&2; exit 1; }
