@@ -20,7 +20,8 @@ export interface GateInput {
   progress(fraction: number, detail: string): void;
 }
 
-type Attempt = { obs: Observation; threw: false } | { error: string; threw: true };
+/** `cutShort`: the probe did not answer before its slice of the bound ran out */
+type Attempt = { obs: Observation; threw: false; cutShort?: boolean } | { error: string; threw: true };
 
 /** `expect: fail` gates pass when the probe observes the failure (a probe that throws stays unknown). */
 function expected(plan: GatePlan, obs: Observation): Observation {
@@ -36,7 +37,7 @@ async function attempt(input: GateInput, ms: number): Promise<Attempt> {
     if (ctx.signal.aborted) throw err;
     const message = signal.aborted ? `probe did not answer within ${formatDuration(ms)}` : messageOf(err);
     // a probe that timed out has answered "not yet" for a bounded gate; anything else means it could not be evaluated
-    return signal.aborted ? { obs: expected(plan, { ok: false, value: message }), threw: false } : { error: message, threw: true };
+    return signal.aborted ? { obs: expected(plan, { ok: false, value: message }), threw: false, cutShort: true } : { error: message, threw: true };
   }
 }
 
@@ -93,10 +94,12 @@ async function within(input: GateInput): Promise<GateResult> {
     for (;;) {
       const left = end - Date.now();
       if (left <= 0) break;
-      last = await attempt(input, Math.min(left, singleEvaluationMs));
-      if (!last.threw) {
+      const a = await attempt(input, Math.min(left, singleEvaluationMs));
+      // a final poll cut short by the bound says less than the answer before it
+      if (!(a.threw === false && a.cutShort && last && !last.threw)) last = a;
+      if (!a.threw) {
         evaluated = true;
-        if (last.obs.ok) return pass(last.obs, Date.now());
+        if (a.obs.ok) return pass(a.obs, Date.now());
       }
       const wait = Math.min(pollIntervalMs, end - Date.now());
       if (wait > 0) await sleep(wait, input.ctx.signal);
