@@ -187,12 +187,16 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
       await send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal);
       await send(c, new PutObjectCommand({ Bucket: u.bucket, Key: anchorKey, Body: 'anchor' }), signal);
     });
+    // a write is acknowledged at quorum: the kept node may not hold the anchor yet, and
+    // MinIO reaps an empty remnant, so there would be no divergence to catch
+    await remnantHoldsData(ctx.stand, u, signal);
     for (const n of u.keep) await nodes.stop!(n, signal);
     // the first attempts may land while peers still count the stopped node in
     await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
       forceDelete(ctx.stand, u.bucket, s).then(() => true, () => undefined), 500);
     for (const n of u.keep) await nodes.start!(n, signal);
     await waitApi(ctx.stand, u.bucket, false, signal);
+    await remnantHoldsData(ctx.stand, u, signal);
     return { remnantOn: u.keep, drives: u.drives.length };
   },
   async revert(u, ctx) {
