@@ -1,5 +1,5 @@
 /** Shared by the node faults: find the stand's NodeDriver and the operations a fault needs. */
-import type { Capability, Context, JsonSchema, NodeDriver } from '../core/contracts.js';
+import type { Capability, Context, FaultDef, JsonSchema, NodeDriver } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError } from '../core/errors.js';
 
 export const nodeNameSchema: JsonSchema = { type: 'string', minLength: 1, description: 'node name as the stand lists it, e.g. node4' };
@@ -29,4 +29,40 @@ export function checkNodes(d: NodeDriver, fault: string, names: string[]): void 
   if (unknown.length) {
     throw new FaultlineError('unknown-node', `${fault}: no node ${unknown.join(', ')} on this stand`, { exitCode: 2, hint: `nodes: ${known.join(', ')}` });
   }
+}
+
+type NodeOp = 'kill' | 'stop' | 'start' | 'pause' | 'resume' | 'powerOff' | 'powerOn';
+
+export interface OneNodeFault {
+  kind: string;
+  summary: string;
+  describe(node: string): string;
+  /** the driver call that injects, and the one that undoes it */
+  op: NodeOp;
+  undo: NodeOp;
+  /** the capability whose absence the stand may explain */
+  related?: Capability;
+}
+
+/** A fault on one node that is one driver call, undone by another (kill/start, pause/resume, ...). */
+export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node: string }> {
+  const driver = (ctx: Context, ops: NodeOp[]) => nodeDriver(ctx, f.kind, ops, f.related);
+  return {
+    kind: f.kind,
+    summary: f.summary,
+    requires: ['nodes'],
+    schema: { type: 'object', required: ['node'], additionalProperties: false, properties: { node: nodeNameSchema } },
+    describe: (s) => f.describe(s.node),
+    async prepare(s, ctx) {
+      checkNodes(driver(ctx, [f.op, f.undo]), f.kind, [s.node]);
+      return { node: s.node };
+    },
+    async inject(_s, undo, ctx) {
+      await driver(ctx, [f.op])[f.op]!(undo.node, ctx.signal);
+      return { node: undo.node };
+    },
+    async revert(undo, ctx) {
+      await driver(ctx, [f.undo])[f.undo]!(undo.node, ctx.signal);
+    },
+  };
 }
