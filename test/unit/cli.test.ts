@@ -41,6 +41,14 @@ describe('cli', () => {
     assert.match(r.stdout, /2\. wait 1\.0 s \[after 500 ms\]/);
   });
 
+  it('a protected stand refuses destructive scenarios without --yes, touching nothing', async () => {
+    const results = join(packageRoot(), 'results');
+    const r = await cli('run', join(fixtures, 'destructive.yaml'), '--stand', join(packageRoot(), 'test', 'fixtures', 'stands', 'protected.yaml'), '--results', results);
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /error\[stand-protected\]: stand guarded is protected and destructive inject faults or run actions/);
+    assert.match(r.stderr, /hint: add --yes/);
+  });
+
   it('--help works on every command', async () => {
     for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help']]) {
       const r = await cli(...args);
