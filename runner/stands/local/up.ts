@@ -56,7 +56,10 @@ export async function up(options: Record<string, string | boolean>, io: StandIO)
   }
 
   const found = await presence(signal);
-  if (isUp(found)) {
+  // namespaces and mounts outlive the processes of a session or machine that ended
+  const orphaned = isUp(found) && found.pids.length === 0;
+  if (orphaned) io.log('the local stand is set up but none of its MinIO processes runs any more; rebuilding it');
+  if (isUp(found) && !orphaned) {
     const s = found.state!;
     const other = s.mode !== mode ? ` (in ${s.mode} mode; run \`faultline stand down local\` first to switch)` : '';
     io.log(`local stand is already up${other}: S3 endpoint ${s.endpoint}, credentials in ${s.credentialsFile}; nothing to do`);
