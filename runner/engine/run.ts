@@ -65,8 +65,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     return finish(record, report);
   }
 
-  const timeout = AbortSignal.timeout(scenario.timeoutMs);
-  const signal = AbortSignal.any([opts.signal, timeout]);
+  const signal = deadline(opts.signal, scenario.timeoutMs);
   const workloads = new WorkloadSet();
   const emit = (type: string, data: Record<string, unknown> = {}) => {
     const event = { type, at: Date.now(), ...data };
@@ -157,7 +156,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
       if (opts.signal.aborted) {
         record.status = 'interrupted';
         record.reason = `interrupted during ${where}`;
-      } else if (timeout.aborted) {
+      } else if (signal.aborted) {
         record.status = 'fail';
         record.reason = `scenario timeout ${formatDuration(scenario.timeoutMs)} hit during ${where}`;
       } else if (err instanceof UnsupportedError) {

@@ -113,6 +113,16 @@ describe('engine', () => {
     assert.deepEqual(journal.pending, []);
   });
 
+  it('the scenario timeout stops the run, says which step it hit, and still reverts', async () => {
+    const s = await scenarioFrom(head('slow').replace('timeout: 1m', 'timeout: 400ms') + '    - fault: { test.record: { label: t } }\n    - wait: 5s\n');
+    const t0 = Date.now();
+    const { record } = await runIt(s);
+    assert.ok(Date.now() - t0 < 3000, 'stopped at the timeout, not after the wait');
+    assert.equal(record.status, 'fail');
+    assert.equal(record.reason, 'scenario timeout 400 ms hit during step 2 (wait 5s)');
+    assert.deepEqual(calls, ['inject t journaled=true', 'revert t']);
+  });
+
   it('a failed revert is recorded and left pending in the journal', async () => {
     const s = await scenarioFrom(head('revert-fails') + '    - fault: { test.record: { label: r, failRevert: true } }\n');
     const { record, journal } = await runIt(s);
