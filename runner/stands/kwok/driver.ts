@@ -11,13 +11,14 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { NodeDriver } from '../../core/contracts.js';
 import { FaultlineError } from '../../core/errors.js';
-import { callOpts, statusOf } from './api.js';
+import { opts } from '../../kube/client.js';
+import { statusOf } from '../../kube/errors.js';
 import { MANAGED_SELECTOR, POWER_LABEL } from './components.js';
 
 async function setPower(kc: KubeConfig, node: string, value: 'off' | null, signal: AbortSignal): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   try {
-    await core.patchNode({ name: node, body: { metadata: { labels: { [POWER_LABEL]: value } } } }, callOpts(signal, { merge: true }));
+    await core.patchNode({ name: node, body: { metadata: { labels: { [POWER_LABEL]: value } } } }, opts(signal, { patch: 'merge' }));
   } catch (err) {
     if (statusOf(err) === 404) throw new FaultlineError('node-unknown', `node ${node} does not exist in the cluster`, { cause: err });
     throw err;

@@ -11,7 +11,7 @@ import { deadline } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
 import { cacheDir } from '../../core/files.js';
 import type { EmbeddedStand, StandIO, StandStatus } from '../embedded.js';
-import { callOpts } from './api.js';
+import { opts } from '../../kube/client.js';
 import { healthy } from './components.js';
 import { kwokNodeDriver } from './driver.js';
 import { COMPONENTS, CONTEXT, layout, portsFrom, type Layout } from './layout.js';
@@ -102,7 +102,7 @@ async function status(io: StandIO): Promise<StandStatus> {
   }
   try {
     const kc = kubeConfigOf(l);
-    const list = await kc.makeApiClient(CoreV1Api).listNode({}, callOpts(io.signal, { ms: 5_000 }));
+    const list = await kc.makeApiClient(CoreV1Api).listNode({}, opts(io.signal, { ms: 5_000 }));
     for (const n of list.items) lines.push(`node ${describeNode(n)}`);
   } catch (err) {
     allUp = false;

@@ -1,7 +1,9 @@
 /** The stand's four kwok nodes: two zones, two nodes each. */
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
-import { callOpts, isReady, statusOf } from './api.js';
+import { isReady } from './api.js';
+import { opts } from '../../kube/client.js';
+import { statusOf } from '../../kube/errors.js';
 import { KWOK_LABEL, POWER_LABEL } from './components.js';
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -41,11 +43,11 @@ export async function registerNodes(kc: KubeConfig, signal: AbortSignal): Promis
   const core = kc.makeApiClient(CoreV1Api);
   for (const n of NODES) {
     try {
-      await core.createNode({ body: manifest(n) }, callOpts(signal));
+      await core.createNode({ body: manifest(n) }, opts(signal));
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       const labels = { ...labelsOf(n), [POWER_LABEL]: null };
-      await core.patchNode({ name: n.name, body: { metadata: { labels } } }, callOpts(signal, { merge: true }));
+      await core.patchNode({ name: n.name, body: { metadata: { labels } } }, opts(signal, { patch: 'merge' }));
     }
   }
 }

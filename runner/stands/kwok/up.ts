@@ -1,12 +1,12 @@
 /** `faultline stand up kwok`: build, certify, start, register nodes, wait until Ready. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
 import type { StandIO } from '../embedded.js';
 import { ensureTool, toolPins } from '../toolchain.js';
-import { callOpts, isReady, statusOf, waitForNodes } from './api.js';
+import { isReady, waitFor } from './api.js';
 import { makePki, writeKubeconfig } from './certs.js';
 import { argsFor, healthUrl, healthy } from './components.js';
 import { COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
@@ -79,17 +79,10 @@ async function buildAll(io: StandIO): Promise<Record<Component, string>> {
   return bins;
 }
 
-async function waitServiceAccount(kc: KubeConfig, signal: AbortSignal): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  await pollUntil('default ServiceAccount (controller-manager)', SERVICE_ACCOUNT_MS, signal, async (s) => {
-    try {
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }, callOpts(s));
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }, 500);
+/** The controller-manager creates the default ServiceAccount; pods cannot be created before it. */
+function waitServiceAccount(kc: KubeConfig, signal: AbortSignal): Promise<number> {
+  const source = { path: '/api/v1/namespaces/default/serviceaccounts', fieldSelector: 'metadata.name=default' };
+  return waitFor(kc, source, 'default ServiceAccount (controller-manager)', SERVICE_ACCOUNT_MS, signal, (accounts) => accounts.length > 0);
 }
 
 /** Everything after the directory is cleared; `state` is saved as processes start. */
@@ -125,11 +118,8 @@ export async function bringUp(l: Layout, io: StandIO): Promise<KwokState> {
   kc.setCurrentContext(CONTEXT);
   await registerNodes(kc, io.signal);
   const t = Date.now();
-  await waitForNodes(kc, `${NODES.length} kwok nodes Ready`, NODES_READY_MS, io.signal, (nodes) =>
-    NODES.every((n) => {
-      const node = nodes.get(n.name);
-      return !!node && isReady(node);
-    }),
+  await waitFor(kc, { path: '/api/v1/nodes' }, `${NODES.length} kwok nodes Ready`, NODES_READY_MS, io.signal, (nodes) =>
+    NODES.every((n) => nodes.some((node) => node.metadata?.name === n.name && isReady(node))),
   );
   io.log(`  ${NODES.length} nodes Ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   await waitServiceAccount(kc, io.signal);

@@ -15,7 +15,11 @@ import { pollUntil } from '../../../runner/core/abort.js';
 import { cacheDir } from '../../../runner/core/files.js';
 import { embeddedStand } from '../../../runner/stands/embedded.js';
 import type { StandIO } from '../../../runner/stands/embedded.js';
-import { callOpts, isReady, waitForNodes } from '../../../runner/stands/kwok/api.js';
+import { isReady, waitFor } from '../../../runner/stands/kwok/api.js';
+import { opts } from '../../../runner/kube/client.js';
+import type { KubeObject } from '../../../runner/kube/watch.js';
+
+const byName = (nodes: KubeObject[], name: string) => nodes.find((n) => n.metadata?.name === name) as V1Node | undefined;
 import { GRACE_S } from '../../../runner/stands/kwok/components.js';
 import { kwokStand } from '../../../runner/stands/kwok/index.js';
 import { COMPONENTS, layout } from '../../../runner/stands/kwok/layout.js';
@@ -84,14 +88,14 @@ describe('kwok stand (real control plane)', function () {
   });
 
   it('answers the API as Kubernetes 1.34 with the admin identity', async () => {
-    const v = await stand.kube!.kc.makeApiClient(VersionApi).getCode(callOpts(signal()));
+    const v = await stand.kube!.kc.makeApiClient(VersionApi).getCode(opts(signal()));
     assert.match(v.gitVersion, /^v1\.34\./);
-    const ns = await stand.kube!.kc.makeApiClient(CoreV1Api).listNamespace({}, callOpts(signal()));
+    const ns = await stand.kube!.kc.makeApiClient(CoreV1Api).listNamespace({}, opts(signal()));
     assert.ok(ns.items.some((n) => n.metadata?.name === 'kube-system'));
   });
 
   it('has 4 Ready nodes, two per zone', async () => {
-    const nodes = (await stand.kube!.kc.makeApiClient(CoreV1Api).listNode({}, callOpts(signal()))).items;
+    const nodes = (await stand.kube!.kc.makeApiClient(CoreV1Api).listNode({}, opts(signal()))).items;
     assert.deepEqual(nodes.map((n) => n.metadata?.name).sort(), ['node1', 'node2', 'node3', 'node4']);
     assert.ok(nodes.every(isReady), 'every node Ready');
     const zones = nodes.map((n) => n.metadata?.labels?.[ZONE_LABEL]);
@@ -102,13 +106,13 @@ describe('kwok stand (real control plane)', function () {
   const ns = 'kwok-stand-test';
   const replicas = 4;
   const core = () => stand.kube!.kc.makeApiClient(CoreV1Api);
-  const podsOf = async () => (await core().listNamespacedPod({ namespace: ns, labelSelector: 'app=web' }, callOpts(signal()))).items;
+  const podsOf = async () => (await core().listNamespacedPod({ namespace: ns, labelSelector: 'app=web' }, opts(signal()))).items;
   const live = (pods: V1Pod[]) => pods.filter((p) => !p.metadata?.deletionTimestamp);
   const podReady = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
   it('runs a Deployment to Ready pods (scheduler, controllers, kwok stages)', async () => {
     const apps = stand.kube!.kc.makeApiClient(AppsV1Api);
-    await core().createNamespace({ body: { metadata: { name: ns } } }, callOpts(signal()));
+    await core().createNamespace({ body: { metadata: { name: ns } } }, opts(signal()));
     const labels = { app: 'web' };
     await apps.createNamespacedDeployment(
       {
@@ -129,11 +133,11 @@ describe('kwok stand (real control plane)', function () {
           },
         },
       },
-      callOpts(signal()),
+      opts(signal()),
     );
     const t = Date.now();
     await pollUntil('Deployment web ready', 60_000, signal(), async (s) => {
-      const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns }, callOpts(s));
+      const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns }, opts(s));
       return d.status?.readyReplicas === replicas ? true : undefined;
     });
     timings.deploymentReadyMs = Date.now() - t;
@@ -154,17 +158,17 @@ describe('kwok stand (real control plane)', function () {
     const t = Date.now();
     await stand.nodes!.powerOff!(victim, signal());
     const bound = (GRACE_S + 20) * 1000;
-    await waitForNodes(stand.kube!.kc, `${victim} NotReady`, bound, signal(), (nodes) => {
-      const n = nodes.get(victim);
+    await waitFor(stand.kube!.kc, { path: '/api/v1/nodes' }, `${victim} NotReady`, bound, signal(), (nodes) => {
+      const n = byName(nodes, victim);
       return !!n && !isReady(n);
     });
     timings.notReadyMs = Date.now() - t;
     assert.ok(timings.notReadyMs >= (GRACE_S - 5) * 1000, `NotReady only after the grace period, was ${timings.notReadyMs} ms`);
-    const taintedAt = await waitForNodes(stand.kube!.kc, `${victim} unreachable taint`, 30_000, signal(), (nodes) =>
-      hasTaint(nodes.get(victim), 'node.kubernetes.io/unreachable'),
+    const taintedAt = await waitFor(stand.kube!.kc, { path: '/api/v1/nodes' }, `${victim} unreachable taint`, 30_000, signal(), (nodes) =>
+      hasTaint(byName(nodes, victim), 'node.kubernetes.io/unreachable'),
     );
     assert.ok(taintedAt > t);
-    const nodes = (await core().listNode({}, callOpts(signal()))).items;
+    const nodes = (await core().listNode({}, opts(signal()))).items;
     const ready = nodes.find((n) => n.metadata?.name === victim)?.status?.conditions?.find((c) => c.type === 'Ready');
     assert.equal(ready?.status, 'Unknown', 'a silent node is Unknown, as after a real power loss');
     assert.ok(nodes.filter((n) => others.includes(n.metadata!.name!)).every(isReady), 'the other nodes stay Ready');
@@ -177,8 +181,8 @@ describe('kwok stand (real control plane)', function () {
 
     const t2 = Date.now();
     await stand.nodes!.powerOn!(victim, signal());
-    await waitForNodes(stand.kube!.kc, `${victim} Ready again`, 60_000, signal(), (all) => {
-      const n = all.get(victim);
+    await waitFor(stand.kube!.kc, { path: '/api/v1/nodes' }, `${victim} Ready again`, 60_000, signal(), (all) => {
+      const n = byName(all, victim);
       return !!n && isReady(n) && !hasTaint(n, 'node.kubernetes.io/unreachable');
     });
     timings.readyAgainMs = Date.now() - t2;
