@@ -59,8 +59,9 @@ async function evict(kube: KubeClients, pod: V1Pod, o: DrainOptions, bound: Abor
       return attempt - 1;
     } catch (err) {
       const s = statusOf(err);
-      if (s === 404 || s === 409) {
-        blocked.delete(key(pod)); // gone, or replaced by another pod of the same name
+      // gone, replaced by another pod of the same name, or going with its terminating namespace
+      if (s === 404 || s === 409 || (s === 403 && /being terminated/.test((err as Error).message))) {
+        blocked.delete(key(pod));
         return attempt - 1;
       }
       if (s !== 429) throw err;
