@@ -15,9 +15,10 @@ import type { Context, Stand } from '../runner/core/contracts.js';
 import { packageRoot } from '../runner/core/files.js';
 import { formatSize, mustSize } from '../runner/core/units.js';
 import { ensureTool } from '../runner/stands/toolchain.js';
-import { embeddedStand } from '../runner/stands/embedded.js';
+import { defaultCatalog } from '../runner/catalog.js';
 import { expandScenarioPaths, loadScenarios } from '../runner/scenario/load.js';
-import { workloads } from '../runner/workloads/index.js';
+
+const { workloads } = defaultCatalog();
 
 const { values: args } = parseArgs({
   options: { size: { type: 'string', default: '512MiB' }, part: { type: 'string', default: '16MiB' }, rounds: { type: 'string', default: '3' }, 'skip-stand': { type: 'boolean', default: false } },
@@ -56,8 +57,8 @@ async function writeRandomFile(file: string, size: number): Promise<void> {
 }
 
 async function uploadBench(): Promise<void> {
-  const local = (await embeddedStand('local'))!;
-  const stand = await local.open(AbortSignal.timeout(30_000));
+  const local = defaultCatalog().stands.get('local')!;
+  const stand = await local.open('local', AbortSignal.timeout(30_000));
   const size = mustSize(args.size!);
   const part = mustSize(args.part!);
   const rounds = Number(args.rounds);
@@ -93,7 +94,7 @@ async function validateBench(): Promise<void> {
     }
     const n = (await readdir(dir)).length;
     const t0 = performance.now();
-    await loadScenarios([dir]);
+    await loadScenarios([dir], defaultCatalog());
     const inProcess = performance.now() - t0;
     const t1 = performance.now();
     await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), 'validate', dir], { timeout: 300_000 });
@@ -105,13 +106,13 @@ async function validateBench(): Promise<void> {
 }
 
 async function standBench(): Promise<void> {
-  const local = (await embeddedStand('local'))!;
+  const local = defaultCatalog().stands.get('local')!;
   const io = { signal: AbortSignal.timeout(900_000), log: () => {} };
   const t0 = performance.now();
-  await local.down(io);
+  await local.down('local', io);
   const down = performance.now() - t0;
   const t1 = performance.now();
-  await local.up({}, io);
+  await local.up('local', {}, io);
   const up = performance.now() - t1;
   log(`local stand: down ${(down / 1000).toFixed(1)} s, up (MinIO cached) ${(up / 1000).toFixed(1)} s`);
 }

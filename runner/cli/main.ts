@@ -1,5 +1,7 @@
 /** faultline's command line. handleError is the only place that decides the exit code of a failure. */
 import { Command } from 'commander';
+import type { Catalog } from '../core/catalog.js';
+import { defaultCatalog } from '../catalog.js';
 import { handleError } from './handle-error.js';
 import { validateCommand } from './commands/validate.js';
 import { planCommand } from './commands/plan.js';
@@ -7,13 +9,13 @@ import { runCommand } from './commands/run.js';
 import { standCommand } from './commands/stand.js';
 import { recoverCommand } from './commands/recover.js';
 
-export function buildProgram(): Command {
+export function buildProgram(catalog: Catalog = defaultCatalog()): Command {
   const program = new Command('faultline')
     .description('chaos and release-gate test runner for storage stacks')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [validateCommand, planCommand, runCommand, standCommand, recoverCommand]) add(program);
+  for (const add of [validateCommand, planCommand, runCommand, standCommand, recoverCommand]) add(program, catalog);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -5,7 +5,6 @@
  */
 import type { Context, FaultDef, JsonValue, UndoData } from '../core/contracts.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
-import { faults } from '../faults/index.js';
 import type { FaultResult } from '../report/record.js';
 import type { Journal } from './journal.js';
 
@@ -22,6 +21,7 @@ export class Injections {
   private readonly live: Live[] = [];
 
   constructor(
+    private readonly faults: ReadonlyMap<string, FaultDef>,
     private readonly journal: Journal,
     private readonly runKey: string,
     private readonly ctx: Context,
@@ -29,7 +29,7 @@ export class Injections {
 
   /** prepare -> journal (fsync) -> inject. A failed inject is still reverted. */
   async inject(step: number, id: string, kind: string, spec: unknown, result: FaultResult): Promise<void> {
-    const def = faults.get(kind);
+    const def = this.faults.get(kind);
     if (!def) throw new FaultlineError('fault-unknown', `unknown fault kind ${kind}`);
     const undo = await def.prepare(spec, this.ctx);
     const journalId = `${this.runKey}/${step}/${id}`;

@@ -6,14 +6,16 @@ import { deadline } from '../core/abort.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import type { Context } from '../core/contracts.js';
+import type { Context, Stand } from '../core/contracts.js';
+import type { Catalog } from '../core/catalog.js';
 import { ExitCode, messageOf, type ExitCodeValue } from '../core/errors.js';
-import { faults } from '../faults/index.js';
-import { resolveStand } from '../stands/index.js';
 import { Journal, journalFileName, readJournal, type JournalState, type PendingUndo } from './journal.js';
 import { revertTimeoutMs } from './injections.js';
 
 export interface RecoverOptions {
+  catalog: Catalog;
+  /** opens the stand a journal entry names (the CLI resolves it through the catalog's stand kinds) */
+  openStand(ref: string, signal: AbortSignal): Promise<Stand>;
   resultsRoot: string;
   /** also revert runs whose process still seems alive */
   force: boolean;
@@ -48,10 +50,11 @@ async function journals(root: string): Promise<JournalState[]> {
   return out;
 }
 
-async function revertPending(p: PendingUndo, signal: AbortSignal): Promise<void> {
-  const def = faults.get(p.kind);
+async function revertPending(p: PendingUndo, opts: RecoverOptions): Promise<void> {
+  const { signal } = opts;
+  const def = opts.catalog.faults.get(p.kind);
   if (!def) throw new Error(`this faultline does not know fault kind ${p.kind}`);
-  const stand = await resolveStand(p.stand.ref, signal);
+  const stand = await opts.openStand(p.stand.ref, signal);
   try {
     const ctx: Context = {
       signal: deadline(signal, revertTimeoutMs),
@@ -84,7 +87,7 @@ export async function recover(opts: RecoverOptions): Promise<ExitCodeValue> {
     try {
       for (const p of [...j.pending].reverse()) {
         try {
-          await revertPending(p, opts.signal);
+          await revertPending(p, opts);
           await journal.append({ type: 'reverted', at: Date.now(), id: p.id, by: 'recover' });
           opts.log(`run ${runId}: reverted ${p.description} on ${p.stand.name}`);
           reverted++;

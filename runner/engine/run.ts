@@ -6,7 +6,7 @@ import { deadline, sleep } from '../core/abort.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../core/errors.js';
 import { outputTail, standEnv } from '../core/stand-env.js';
 import { formatDuration } from '../core/units.js';
-import { probes } from '../probes/index.js';
+import type { Catalog } from '../core/catalog.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import { evaluateGate } from './gate.js';
@@ -16,6 +16,7 @@ import { describeTrigger, waitForTrigger } from './trigger.js';
 import { WorkloadSet } from './workload-set.js';
 
 export interface RunOptions {
+  catalog: Catalog;
   runId: string;
   iteration: number;
   seed: number;
@@ -66,21 +67,21 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   }
 
   const signal = deadline(opts.signal, scenario.timeoutMs);
-  const workloads = new WorkloadSet();
+  const workloads = new WorkloadSet(opts.catalog.workloads);
   const emit = (type: string, data: Record<string, unknown> = {}) => {
     const event = { type, at: Date.now(), ...data };
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
   const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
-  const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx);
+  const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
 
   const runStep = async (step: Step): Promise<void> => {
     switch (step.type) {
       case 'gate': {
-        const probe = probes.get(step.gate.probe)!;
+        const probe = opts.catalog.probes.get(step.gate.probe)!;
         const since = step.gate.since ? stepEnds.get(step.gate.since) : undefined;
         const gate = await evaluateGate({
           step: step.index,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Stand } from '../core/contracts.js';
+import type { Catalog } from '../core/catalog.js';
 import { ExitCode, FaultlineError, type ExitCodeValue } from '../core/errors.js';
 import type { Matrix, Reporter, RunRecord } from '../report/record.js';
 import { buildMatrix } from '../report/matrix.js';
@@ -11,6 +12,7 @@ import { Journal, journalBegin } from './journal.js';
 import { executeRun } from './run.js';
 
 export interface SweepOptions {
+  catalog: Catalog;
   scenarios: Scenario[];
   stands: Stand[];
   /** overrides each scenario's repeat */
@@ -78,6 +80,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       if (opts.signal.aborted) break;
       const repeat = opts.repeat ?? scenario.repeat;
       const record = await executeRun({ ...scenario, repeat }, stand, {
+        catalog: opts.catalog,
         runId,
         iteration,
         seed: baseSeed + iteration - 1,

@@ -6,7 +6,7 @@ import { drainNode } from '../kube/drain.js';
 import { setUnschedulable } from '../kube/nodes.js';
 import { prepareCordon, revertCordon } from './node-cordon.js';
 import type { CordonUndo } from './node-cordon.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface DrainSpec {
   node: string;

@@ -7,7 +7,7 @@ import { chooseSeeded } from '../kube/choose.js';
 import { deletePod, hasController, listPods, livePods, podName } from '../kube/pods.js';
 import { selectorSchema, selectorString } from '../kube/selector.js';
 import type { SelectorSpec } from '../kube/selector.js';
-import { percentSchema } from '../scenario/fragments.js';
+import { percentSchema } from '../spec/fragments.js';
 
 export interface PodKillSpec {
   namespace: string;

@@ -18,7 +18,7 @@
  *
  * Neither is cleared by restarting every node: the state is on the drives, not in memory.
  */
-import { bucketSchema } from '../scenario/fragments.js';
+import { bucketSchema } from '../spec/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import {
   CreateBucketCommand,
@@ -32,8 +32,8 @@ import {
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
-import { bucketDirPath, standDrives, sysDirPath, type SysDir } from '../probes/drives.js';
-import { isNotFound, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
+import { bucketDirPath, standDrives, sysDirPath, type SysDir } from '../s3/drives.js';
+import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
 import { checkNodes, nodeDriver } from './node-common.js';
 
 export interface DivergenceSpec {

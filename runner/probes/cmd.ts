@@ -12,8 +12,8 @@ import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
 import { outputTail, standEnv } from '../core/stand-env.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { query } from '../kube/jsonpath.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { query } from '../measure/jsonpath.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface CmdSpec {
   /** a string runs through the shell unless `shell: false`; an array runs without one */

@@ -4,12 +4,10 @@ import { join, relative } from 'node:path';
 import type { Capability } from '../core/contracts.js';
 import { InvalidInputError, type InputProblem } from '../core/errors.js';
 import { mustDuration, mustPercent } from '../core/units.js';
-import { faults } from '../faults/index.js';
-import { probes } from '../probes/index.js';
-import { workloads } from '../workloads/index.js';
+import type { Catalog } from '../core/catalog.js';
 import { scenarioSchema } from './schema.js';
 import type { GatePlan, Scenario, Step, Trigger, WorkloadPlan } from './types.js';
-import { readYaml, validateAgainst, type SourceDocument } from './yaml-document.js';
+import { readYaml, validateAgainst, type SourceDocument } from '../spec/yaml-document.js';
 
 const stepKinds = ['gate', 'fault', 'revert', 'wait', 'action'] as const;
 const defaultTimeoutMs = 30 * 60_000;
@@ -27,7 +25,7 @@ function trimTitle(text: string): string {
 }
 
 /** Checks what the schema cannot and builds the engine's shape; problems are appended. */
-function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
+function build(doc: SourceDocument, { faults, probes, workloads }: Catalog, problems: InputProblem[]): Scenario {
   const raw = doc.value as Raw;
   const spec = raw.spec as Raw;
   const requires = new Set<Capability>(spec.requires ?? []);
@@ -157,16 +155,16 @@ function applyOverrides(doc: SourceDocument, overrides: Overrides, problems: Inp
 }
 
 /** Loads one scenario file; every problem found is returned, none thrown. */
-export async function loadScenarioFile(file: string, overrides: Overrides = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
+export async function loadScenarioFile(file: string, catalog: Catalog, overrides: Overrides = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
   const { doc, problems } = await readYaml(file);
   if (!doc) return { problems };
   const overrideProblems: InputProblem[] = [];
   applyOverrides(doc, overrides, overrideProblems);
   if (overrideProblems.length) return { problems: overrideProblems };
-  const schemaProblems = validateAgainst(doc, scenarioSchema());
+  const schemaProblems = validateAgainst(doc, scenarioSchema(catalog));
   if (schemaProblems.length) return { problems: schemaProblems };
   const semantic: InputProblem[] = [];
-  const scenario = build(doc, semantic);
+  const scenario = build(doc, catalog, semantic);
   return semantic.length ? { problems: semantic } : { scenario, problems: [] };
 }
 
@@ -191,13 +189,13 @@ export async function expandScenarioPaths(paths: string[]): Promise<string[]> {
 }
 
 /** Loads every scenario; throws one InvalidInputError listing every problem in every file. */
-export async function loadScenarios(paths: string[], overrides: Overrides = {}): Promise<Scenario[]> {
+export async function loadScenarios(paths: string[], catalog: Catalog, overrides: Overrides = {}): Promise<Scenario[]> {
   const files = await expandScenarioPaths(paths);
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
   for (const file of files) {
-    const r = await loadScenarioFile(file, overrides);
+    const r = await loadScenarioFile(file, catalog, overrides);
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, Watch } from '@kubernetes/client-node';
 import type { V1DaemonSet, V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Context, Stand, TimelineEvent } from '../../runner/core/contracts.js';
-import { embeddedStand } from '../../runner/stands/embedded.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 import { opts } from '../../runner/kube/client.js';
 
 export interface Kwok {
@@ -23,11 +23,11 @@ export interface Kwok {
  * suite, never skips it.
  */
 export async function openEmbedded(name: 'kwok' | 'local'): Promise<Stand> {
-  const def = await embeddedStand(name);
+  const def = defaultCatalog().stands.get(name);
   if (!def) throw new Error(`the ${name} stand is not registered in runner/stands/embedded.ts`);
   const io = { signal: AbortSignal.timeout(40 * 60_000), log: () => {} };
-  if (!(await def.status(io)).up) await def.up({}, io);
-  return def.open(AbortSignal.timeout(20_000));
+  if (!(await def.status(name, io)).up) await def.up(name, {}, io);
+  return def.open(name, AbortSignal.timeout(20_000));
 }
 
 /** The running kwok stand (started if it is down). */

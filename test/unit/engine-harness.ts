@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FaultDef, ProbeDef, Stand } from '../../runner/core/contracts.js';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
+import { extendCatalog } from '../../runner/core/catalog.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 
 export const calls: string[] = [];
 /** journal path the recording fault checks for its own entry before injecting */
@@ -65,8 +65,8 @@ const brokenProbe: ProbeDef<Record<string, never>> = {
   },
 };
 
-(faults as Map<string, FaultDef>).set(recordingFault.kind, recordingFault);
-for (const p of [flipProbe, slowProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
+/** The real kinds plus these; the default catalog stays as shipped. */
+export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault], probes: [flipProbe, slowProbe, brokenProbe] });
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {

@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
-import { faults } from '../../faults/index.js';
-import { probes } from '../../probes/index.js';
-import { workloads } from '../../workloads/index.js';
+import type { Catalog } from '../../core/catalog.js';
 import { loadScenarios } from '../../scenario/load.js';
 import type { Scenario, Step } from '../../scenario/types.js';
-import { resolveStand } from '../../stands/index.js';
+import { resolveStand } from '../../stands/resolve.js';
 import { missingCapabilities } from '../../engine/run.js';
 import { describeTrigger } from '../../engine/trigger.js';
 import { formatDuration } from '../../core/units.js';
 import type { Stand } from '../../core/contracts.js';
 import { parseSets } from './run.js';
 
-function stepLine(step: Step): string {
+function stepLine(step: Step, { faults, probes }: Catalog): string {
   const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
   switch (step.type) {
     case 'gate': {
@@ -33,7 +31,7 @@ function stepLine(step: Step): string {
 }
 
 /** Every action the run would take, in order; touches nothing. */
-export function planText(scenario: Scenario, stand: Stand): string {
+export function planText(scenario: Scenario, stand: Stand, catalog: Catalog): string {
   const lines = [`scenario ${scenario.name} (${scenario.file}) on stand ${stand.name} [${stand.driver}], ${scenario.repeat}x, timeout ${formatDuration(scenario.timeoutMs)}`];
   const missing = missingCapabilities(scenario, stand);
   if (missing.length) {
@@ -41,15 +39,15 @@ export function planText(scenario: Scenario, stand: Stand): string {
     return lines.join('\n');
   }
   if (stand.protected) lines.push('  stand is protected: faults need --yes');
-  for (const w of scenario.workloads) lines.push(`  start workload ${w.name}: ${workloads.get(w.kind)!.describe(w.spec)}`);
-  scenario.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${stepLine(s)}`));
+  for (const w of scenario.workloads) lines.push(`  start workload ${w.name}: ${catalog.workloads.get(w.kind)!.describe(w.spec)}`);
+  scenario.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${stepLine(s, catalog)}`));
   const faultSteps = scenario.steps.filter((s) => s.type === 'fault');
   if (scenario.workloads.length) lines.push(`  finally: stop workloads ${scenario.workloads.map((w) => w.name).join(', ')}`);
   if (faultSteps.length) lines.push(`  finally: revert whatever is still injected, newest first: ${faultSteps.map((s) => s.title).reverse().join('; ')}`);
   return lines.join('\n');
 }
 
-export function planCommand(program: Command): void {
+export function planCommand(program: Command, catalog: Catalog): void {
   program
     .command('plan')
     .description('print every action a run would take on a stand; touches nothing')
@@ -57,10 +55,10 @@ export function planCommand(program: Command): void {
     .requiredOption('--stand <name|file>', 'stand name or stand file')
     .option('--set <workload.field=value>', 'override a workload field (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .action(async (file: string, opts: { stand: string; set: string[] }) => {
-      const [scenario] = await loadScenarios([file], parseSets(opts.set));
-      const stand = await resolveStand(opts.stand, AbortSignal.timeout(30_000));
+      const [scenario] = await loadScenarios([file], catalog, parseSets(opts.set));
+      const stand = await resolveStand(opts.stand, catalog, AbortSignal.timeout(30_000));
       try {
-        process.stdout.write(planText(scenario!, stand) + '\n');
+        process.stdout.write(planText(scenario!, stand, catalog) + '\n');
       } finally {
         await stand.close();
       }

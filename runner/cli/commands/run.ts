@@ -1,12 +1,13 @@
 import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
 import { loadScenarios } from '../../scenario/load.js';
-import { resolveStand } from '../../stands/index.js';
+import { resolveStand } from '../../stands/resolve.js';
+import type { Catalog } from '../../core/catalog.js';
 import { runSweep } from '../../engine/sweep.js';
 import { abortOnSignals } from '../interrupt.js';
 import { reportersFor } from '../reporters.js';
 import type { Stand } from '../../core/contracts.js';
-import { FaultlineError } from '../../core/errors.js';
+import { ExitCode, FaultlineError } from '../../core/errors.js';
 
 interface RunOpts {
   stand: string[];
@@ -25,13 +26,13 @@ export function parseSets(sets: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) throw new FaultlineError('invalid-set', `--set ${s}: expected <workload>.<field>=<value>`, { exitCode: 2 });
+    if (eq <= 0) throw new FaultlineError('invalid-set', `--set ${s}: expected <workload>.<field>=<value>`, { exitCode: ExitCode.invalidInput });
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
 }
 
-export function runCommand(program: Command): void {
+export function runCommand(program: Command, catalog: Catalog): void {
   program
     .command('run')
     .description('run scenarios on stands; writes results/<run-id>/ and exits non-zero unless every gate passed')
@@ -44,16 +45,17 @@ export function runCommand(program: Command): void {
     .option('--seed <n>', 'seed for random choices (recorded in the results)')
     .option('--set <workload.field=value>', 'override a workload field, e.g. --set upload.size=3.1GiB (repeatable)', collect, [])
     .action(async (paths: string[], opts: RunOpts) => {
-      const scenarios = await loadScenarios(paths, parseSets(opts.set));
+      const scenarios = await loadScenarios(paths, catalog, parseSets(opts.set));
       const repeat = opts.repeat === undefined ? undefined : Number(opts.repeat);
       if (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0)) {
-        throw new FaultlineError('invalid-repeat', '--repeat takes a positive whole number', { exitCode: 2 });
+        throw new FaultlineError('invalid-repeat', '--repeat takes a positive whole number', { exitCode: ExitCode.invalidInput });
       }
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
       const stands: Stand[] = [];
       try {
-        for (const ref of opts.stand) stands.push(await resolveStand(ref, deadline(interrupt.signal, 60_000)));
+        for (const ref of opts.stand) stands.push(await resolveStand(ref, catalog, deadline(interrupt.signal, 60_000)));
         const result = await runSweep({
+          catalog,
           scenarios,
           stands,
           repeat,

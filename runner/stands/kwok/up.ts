@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
-import type { StandIO } from '../embedded.js';
+import type { StandIO } from '../../core/stand-kind.js';
 import { ensureTool, toolPins } from '../toolchain.js';
 import { isReady, waitFor } from './api.js';
 import { makePki, writeKubeconfig } from './certs.js';

@@ -1,72 +1,30 @@
-/** The embedded `local` stand: MinIO 4x4 in network namespaces on this machine. */
-import type { Capability, Stand } from '../../core/contracts.js';
-import { FaultlineError } from '../../core/errors.js';
-import type { EmbeddedStand } from '../embedded.js';
-import { describeRemoved, teardown } from './down.js';
-import { LocalNodeDriver, LOOPBACK_DISK_REASON, LOOPBACK_NETWORK_REASON } from './driver.js';
-import { healthPath, metricsPath } from './health.js';
-import { REGION } from './layout.js';
-import { isEmpty, isUp, presence } from './presence.js';
-import { loadCredentials, withLock } from './state.js';
-import { status } from './status.js';
-import { supportedView, type NodeOp } from '../command/view.js';
+/**
+ * The embedded `local` stand kind: MinIO 4 nodes x 4 drives in network namespaces on
+ * this machine. Declared here, light on purpose; the work loads on first use.
+ */
+import type { StandKind } from '../../core/stand-kind.js';
+import { sizeSchema } from '../../spec/fragments.js';
+import type { LocalOptions } from './up.js';
 
-/** Loopback mode hands out only these, so faults refuse the rest in prepare (the full driver throws UnsupportedError). */
-const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule'];
-import { up } from './up.js';
+const work = () => import('./stand.js');
 
-async function open(signal: AbortSignal): Promise<Stand> {
-  const p = await presence(signal);
-  if (!p.state || !isUp(p)) {
-    throw new FaultlineError('stand-not-up', 'the local stand is not up', {
-      hint: isEmpty(p) ? 'faultline stand up local' : 'faultline stand down local, then faultline stand up local (leftovers of an earlier stand are on this machine)',
-    });
-  }
-  const s = p.state;
-  const credentials = await loadCredentials(s.credentialsFile);
-  const netns = s.mode === 'netns';
-  const capabilities = new Set<Capability>(['s3', 'nodes', 'kernel', 'metrics']);
-  const unsupported = new Map<Capability, string>();
-  if (netns) {
-    capabilities.add('network');
-    capabilities.add('disk');
-  } else {
-    unsupported.set('network', LOOPBACK_NETWORK_REASON);
-    unsupported.set('disk', LOOPBACK_DISK_REASON);
-  }
-  unsupported.set('kubernetes', 'the local stand runs MinIO processes, not Kubernetes');
-  const driver = new LocalNodeDriver(s, credentials);
-  return {
-    name: 'local',
-    driver: 'local',
-    ref: 'local',
-    protected: false,
-    capabilities,
-    unsupported,
-    s3: { endpoint: s.endpoint, region: REGION, credentials },
-    nodes: netns ? driver : supportedView(driver, LOOPBACK_OPS),
-    metricsUrl: `${s.endpoint}${metricsPath}`,
-    healthUrl: `${s.endpoint}${healthPath}`,
-    drives: Object.fromEntries(Object.entries(s.nodes).map(([name, r]) => [name, [...r.layout.drives]])),
-    close: async () => {},
-  };
-}
-
-export const localStand: EmbeddedStand = {
+export const localStand: StandKind = {
   name: 'local',
   summary: 'MinIO 4 nodes x 4 drives, erasure-coded, one network namespace and tmpfs drives per node',
-  up: (options, io) => withLock(io.signal, () => up(options, io)),
-  down: (io) =>
-    withLock(io.signal, async () => {
-      const p = await presence(io.signal);
-      if (isEmpty(p)) {
-        io.log('local stand is not up; nothing to remove');
-        return;
-      }
-      const started = Date.now();
-      const removed = await teardown(io.signal, p);
-      io.log(`local stand down in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describeRemoved(removed)}`);
-    }),
-  status,
-  open,
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      loopback: { type: 'boolean', description: 'loopback-only mode without network namespaces (network and disk faults unsupported)' },
+      driveSize: { ...sizeSchema, type: 'string', default: '1GiB', description: 'size of each tmpfs drive, at least 64MiB' },
+      minioDefaults: {
+        type: 'boolean',
+        description: "keep MinIO's stock peer timeouts (default: fast dead-peer detection, 3 s TCP user timeout, 5 s drive timeout)",
+      },
+    },
+  },
+  up: async (_instance, options, io) => (await work()).up(options as LocalOptions, io),
+  down: async (_instance, io) => (await work()).down(io),
+  status: async (_instance, io) => (await work()).status(io),
+  open: async (_instance, signal) => (await work()).open(signal),
 };

@@ -1,6 +1,6 @@
 /** `faultline stand status local`: nodes, addresses, processes, drives, kernel and cluster health. */
 import { formatSize } from '../../core/units.js';
-import type { StandIO, StandStatus } from '../embedded.js';
+import type { StandIO, StandStatus } from '../../core/stand-kind.js';
 import { fileSize, fillPath, usage } from './drives.js';
 import { describeAnswer, healthPath, httpStatus } from './health.js';
 import { defaultKernel, runningKernel } from './kernel.js';

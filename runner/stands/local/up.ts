@@ -6,7 +6,7 @@ import { pollUntil } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';
 import { ensureTool } from '../toolchain.js';
-import type { StandIO } from '../embedded.js';
+import type { StandIO } from '../../core/stand-kind.js';
 import { mountTmpfs } from './drives.js';
 import { teardown, describeRemoved } from './down.js';
 import { run } from './exec.js';
@@ -41,15 +41,17 @@ async function onPath(tool: string): Promise<boolean> {
   return false;
 }
 
-function optionString(options: Record<string, string | boolean>, ...names: string[]): string | undefined {
-  for (const n of names) if (typeof options[n] === 'string') return options[n] as string;
-  return undefined;
+/** Validated against the kind's options schema (index.ts) before they get here. */
+export interface LocalOptions {
+  loopback?: boolean;
+  driveSize?: string;
+  minioDefaults?: boolean;
 }
 
-export async function up(options: Record<string, string | boolean>, io: StandIO): Promise<void> {
+export async function up(options: LocalOptions, io: StandIO): Promise<void> {
   const { signal } = io;
-  const mode: StandMode = options.loopback === true || options.loopback === 'true' ? 'loopback' : 'netns';
-  const sizeText = optionString(options, 'drive-size', 'driveSize') ?? DEFAULT_DRIVE_SIZE;
+  const mode: StandMode = options.loopback ? 'loopback' : 'netns';
+  const sizeText = options.driveSize ?? DEFAULT_DRIVE_SIZE;
   const driveSize = parseSize(sizeText);
   if (!driveSize || driveSize < 64 * 1024 ** 2) {
     throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: 2 });
@@ -87,7 +89,7 @@ export async function up(options: Record<string, string | boolean>, io: StandIO)
     root,
     minio,
     driveSize: mode === 'netns' ? driveSize : undefined,
-    minioDefaults: options['minio-defaults'] === true || options.minioDefaults === true,
+    minioDefaults: options.minioDefaults ?? false,
     endpoint: endpointOf(nodes[0]!),
     credentialsFile: await saveCredentials(creds),
     nodes: Object.fromEntries(nodes.map((n) => [n.name, { layout: n }])),

@@ -4,7 +4,7 @@ import { connect as tcpConnect } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, Stand, TimelineEvent } from '../../../runner/core/contracts.js';
 import { pollUntil } from '../../../runner/core/abort.js';
-import type { StandIO } from '../../../runner/stands/embedded.js';
+import type { StandIO } from '../../../runner/core/stand-kind.js';
 import { localStand } from '../../../runner/stands/local/index.js';
 import { presence, isUp } from '../../../runner/stands/local/presence.js';
 import { STOCK_KERNEL } from '../../../runner/stands/local/kernel.js';
@@ -54,10 +54,10 @@ export function useLocalStand(): StandHandle {
     was = await standIsUp();
     if (!was) {
       const started = Date.now();
-      await localStand.up({}, recordingIO());
+      await localStand.up('local', {}, recordingIO());
       h.upMs = Date.now() - started;
     }
-    stand = await localStand.open(AbortSignal.timeout(30_000));
+    stand = await localStand.open('local', AbortSignal.timeout(30_000));
   });
   afterEach(async function () {
     this.timeout(300_000);
@@ -66,7 +66,7 @@ export function useLocalStand(): StandHandle {
   after(async function () {
     this.timeout(120_000);
     try {
-      if (!was && (await standIsUp())) await localStand.down(recordingIO());
+      if (!was && (await standIsUp())) await localStand.down('local', recordingIO());
     } finally {
       await release?.();
     }

@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { NodeSpec } from '../../../runner/stands/index.js';
+import type { NodeSpec } from '../../../runner/core/stand-kind.js';
 
 export const BRIDGE = 'fl-sshbr';
 export const STOCK_KERNEL = '6.12.0-124.8.1.el10_1.x86_64';
