@@ -22,16 +22,7 @@ export function standEnv(stand: Stand, scenarioDir?: string): Record<string, str
   return env;
 }
 
-/** Replaces the stand's secrets in text that is about to be shown or recorded. */
-export function redact(text: string, stand: Stand): string {
-  const secrets = [stand.s3?.credentials?.secretAccessKey, stand.s3?.credentials?.accessKeyId].filter((s): s is string => !!s && s.length >= 4);
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
-  return out;
-}
-
-/** Last `max` characters of command output, scrubbed, for the record. */
-export function outputTail(text: string, stand: Stand, max = 400): string {
-  const t = redact(text.trim(), stand);
-  return t.length > max ? `…${t.slice(-max)}` : t;
+/** The stand's secret values, for runChild to scrub from everything it returns. */
+export function standSecrets(stand: Stand): string[] {
+  return [stand.s3?.credentials?.secretAccessKey, stand.s3?.credentials?.accessKeyId].filter((s): s is string => !!s);
 }

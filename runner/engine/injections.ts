@@ -4,7 +4,7 @@
  * signal has fired (failed gate, timeout, Ctrl-C, SIGTERM).
  */
 import type { Context, FaultDef, JsonValue, UndoData } from '../core/contracts.js';
-import { FaultlineError, messageOf } from '../core/errors.js';
+import { FaultlineError, messageOf, ExitCode } from '../core/errors.js';
 import type { FaultResult } from '../report/record.js';
 import type { Journal } from './journal.js';
 
@@ -57,7 +57,7 @@ export class Injections {
     if (idx < 0) throw new FaultlineError('revert-target', `nothing injected matches "${target}"`);
     const [live] = this.live.splice(idx, 1);
     await this.revertOne(live!);
-    if (live!.result.revertError) throw new FaultlineError('revert-failed', `revert of ${live!.result.description} failed: ${live!.result.revertError}`, { exitCode: 3 });
+    if (live!.result.revertError) throw new FaultlineError('revert-failed', `revert of ${live!.result.description} failed: ${live!.result.revertError}`, { exitCode: ExitCode.revertFailed });
   }
 
   /** Reverts everything still live, newest first; never throws (failures land in the results). */

@@ -1,15 +1,15 @@
 /** One run: a scenario on a stand, one iteration. Always reverts, always leaves a record. */
 import { dirname, resolve } from 'node:path';
-import { execa } from 'execa';
 import type { Context, Stand } from '../core/contracts.js';
 import { deadline, sleep } from '../core/abort.js';
-import { FaultlineError, UnsupportedError, messageOf } from '../core/errors.js';
-import { outputTail, standEnv } from '../core/stand-env.js';
-import { formatDuration } from '../core/units.js';
+import { FaultlineError, messageOf } from '../core/errors.js';
+import { runChild } from '../core/child.js';
+import { standEnv, standSecrets } from '../core/stand-env.js';
 import type { Catalog } from '../core/catalog.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import { evaluateGate } from './gate.js';
+import { outcomeOf } from './outcome.js';
 import { Injections } from './injections.js';
 import type { Journal } from './journal.js';
 import { describeTrigger, waitForTrigger } from './trigger.js';
@@ -66,7 +66,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     return finish(record, report);
   }
 
-  const signal = deadline(opts.signal, scenario.timeoutMs);
+  const signal = deadline(opts.signal, scenario.timeoutMs, 'scenario timeout');
   const workloads = new WorkloadSet(opts.catalog.workloads);
   const emit = (type: string, data: Record<string, unknown> = {}) => {
     const event = { type, at: Date.now(), ...data };
@@ -120,19 +120,18 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         await sleep(step.ms, signal);
         return;
       case 'action': {
-        const r = await execa(step.run, {
+        const r = await runChild({
+          file: step.run,
           shell: true,
-          cancelSignal: deadline(signal, step.timeoutMs),
+          what: `action "${step.name}"`,
+          timeoutMs: step.timeoutMs,
+          signal,
           env: standEnv(stand, ctx.scenarioDir),
-          reject: false,
-          all: true,
-          stdin: 'ignore',
+          secrets: standSecrets(stand),
         });
-        const tail = outputTail(String(r.all ?? ''), stand);
-        emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: tail });
-        if (r.isCanceled && !signal.aborted) throw new FaultlineError('action-timeout', `action "${step.name}" did not finish within ${formatDuration(step.timeoutMs)}`);
+        emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: r.tail });
         if (r.exitCode !== step.exit) {
-          throw new FaultlineError('action-failed', `action "${step.name}" exited ${r.exitCode ?? r.signal ?? '?'} (expected ${step.exit})${tail ? `: ${tail}` : ''}`);
+          throw new FaultlineError('action-failed', `action "${step.name}" exited ${r.exitCode ?? r.signal ?? '?'} (expected ${step.exit})${r.tail ? `: ${r.tail}` : ''}`);
         }
         return;
       }
@@ -154,19 +153,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   } catch (err) {
     if (!(err instanceof StopRun)) {
       const where = current ? `step ${current.index + 1} (${current.title})` : 'start';
-      if (opts.signal.aborted) {
-        record.status = 'interrupted';
-        record.reason = `interrupted during ${where}`;
-      } else if (signal.aborted) {
-        record.status = 'fail';
-        record.reason = `scenario timeout ${formatDuration(scenario.timeoutMs)} hit during ${where}`;
-      } else if (err instanceof UnsupportedError) {
-        record.status = 'skipped';
-        record.reason = `${where}: ${err.message}`;
-      } else {
-        record.status = 'error';
-        record.reason = `${where}: ${messageOf(err)}`;
-      }
+      Object.assign(record, outcomeOf({ err, where, interrupted: opts.signal.aborted, runSignal: signal }));
       emit('run.stopped', { reason: record.reason });
     }
   } finally {

@@ -1,6 +1,6 @@
 /** disk.fill: fill one drive of a node to a percentage (or full) with a filler file; undo removes it. */
 import type { FaultDef } from '../core/contracts.js';
-import { FaultlineError } from '../core/errors.js';
+import { FaultlineError, ExitCode } from '../core/errors.js';
 import { parsePercent } from '../core/units.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
 
@@ -16,7 +16,7 @@ type Undo = { node: string; drive: number; file: string | null };
 
 function fractionOf(to: string): number {
   const f = to === 'full' ? 1 : parsePercent(to);
-  if (f === undefined) throw new FaultlineError('invalid-fill', `disk.fill: "to" must be a percentage like 95% or "full", got ${to}`, { exitCode: 2 });
+  if (f === undefined) throw new FaultlineError('invalid-fill', `disk.fill: "to" must be a percentage like 95% or "full", got ${to}`, { exitCode: ExitCode.invalidInput });
   return f;
 }
 

@@ -4,7 +4,7 @@
  * the module unless `force: true`. Undo: boot the previous default kernel again.
  */
 import type { FaultDef } from '../core/contracts.js';
-import { ExitCode, FaultlineError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
 
 export interface NodeBootKernelSpec {
@@ -41,10 +41,11 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
     const has = await d.hasModule!(s.node, s.kernel, module, ctx.signal);
     if (!has && !s.force) {
       // A refused preflight is a verdict about the stand, like a failed gate.
-      throw new FaultlineError('preflight-refused', `preflight refused: kernel ${s.kernel} on ${s.node} has no ${module} module, so its storage would not start after the reboot`, {
-        exitCode: ExitCode.gateFailed,
-        hint: `install the ${module} module for ${s.kernel} first, or set force: true to inject the mismatch on purpose`,
-      });
+      throw new RefusedError(
+        'preflight-refused',
+        `preflight refused: kernel ${s.kernel} on ${s.node} has no ${module} module, so its storage would not start after the reboot`,
+        `install the ${module} module for ${s.kernel} first, or set force: true to inject the mismatch on purpose`,
+      );
     }
     return { node: s.node, kernel: s.kernel, previous, module, moduleMissing: !has };
   },

@@ -1,6 +1,6 @@
 /** Shared by the node faults: find the stand's NodeDriver and the operations a fault needs. */
 import type { Capability, Context, FaultDef, JsonSchema, NodeDriver } from '../core/contracts.js';
-import { FaultlineError, UnsupportedError } from '../core/errors.js';
+import { FaultlineError, UnsupportedError, ExitCode } from '../core/errors.js';
 
 export const nodeNameSchema: JsonSchema = { type: 'string', minLength: 1, description: 'node name as the stand lists it, e.g. node4' };
 
@@ -27,7 +27,7 @@ export function checkNodes(d: NodeDriver, fault: string, names: string[]): void 
   const known = d.list();
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) {
-    throw new FaultlineError('unknown-node', `${fault}: no node ${unknown.join(', ')} on this stand`, { exitCode: 2, hint: `nodes: ${known.join(', ')}` });
+    throw new FaultlineError('unknown-node', `${fault}: no node ${unknown.join(', ')} on this stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${known.join(', ')}` });
   }
 }
 

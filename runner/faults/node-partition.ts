@@ -1,6 +1,6 @@
 /** node.partition: drop traffic between groups of nodes (both directions); undo: heal the same groups. */
 import type { FaultDef } from '../core/contracts.js';
-import { FaultlineError } from '../core/errors.js';
+import { FaultlineError, ExitCode } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
 
 /** `groups`: nodes in different groups cannot talk; nodes in no group are untouched.
@@ -37,9 +37,9 @@ const fault: FaultDef<NodePartitionSpec, Undo> = {
     const all = groups.flat();
     checkNodes(d, 'node.partition', all);
     const twice = all.filter((n, i) => all.indexOf(n) !== i);
-    if (twice.length) throw new FaultlineError('partition-groups', `node.partition: ${twice.join(', ')} in more than one group`, { exitCode: 2 });
+    if (twice.length) throw new FaultlineError('partition-groups', `node.partition: ${twice.join(', ')} in more than one group`, { exitCode: ExitCode.invalidInput });
     if (groups.filter((g) => g.length).length < 2) {
-      throw new FaultlineError('partition-groups', 'node.partition: needs at least two non-empty groups', { exitCode: 2 });
+      throw new FaultlineError('partition-groups', 'node.partition: needs at least two non-empty groups', { exitCode: ExitCode.invalidInput });
     }
     return { groups };
   },

@@ -1,14 +1,18 @@
 /**
  * Builds the pinned third-party servers the embedded stands need (stands/tools.json)
- * from the Go module proxy, once per version, into the faultline cache.
+ * from the Go module proxy, once per version, into the faultline cache. One build of a
+ * tool at a time across processes (a lock per tool); a build dies with its signal.
  */
-import { deadline } from '../core/abort.js';
 import { readFileSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runChild } from '../core/child.js';
 import { cacheDir, packageRoot } from '../core/files.js';
-import { FaultlineError, messageOf } from '../core/errors.js';
+import { FaultlineError } from '../core/errors.js';
+import { withLockFile } from '../core/lock.js';
+
+/** A cold Kubernetes component build takes 6-7 minutes on 2 idle cores; a busy machine several times that. */
+const BUILD_MS = 60 * 60_000;
 
 export interface ToolPin {
   version: string;
@@ -55,16 +59,12 @@ async function exists(path: string): Promise<boolean> {
 
 /** A wrapper's go.mod and stands/tools.json must agree, or the cache would lie about the version. */
 async function checkWrapperVersion(name: string, pin: ToolPin, cwd: string, signal: AbortSignal): Promise<void> {
-  const r = await execa('go', ['list', '-m', '-f', '{{.Version}}', pin.module!], {
-    cwd,
-    cancelSignal: deadline(signal, 5 * 60_000),
-    reject: false,
-  });
-  const got = r.stdout.trim();
-  if (r.failed || got !== pin.version) {
+  const r = await runChild({ file: 'go', args: ['list', '-m', '-f', '{{.Version}}', pin.module!], cwd, what: `go list ${pin.module}`, timeoutMs: 5 * 60_000, signal });
+  const got = r.exitCode === 0 ? r.stdout.trim() : '';
+  if (got !== pin.version) {
     throw new FaultlineError('tool-pin', `stands/tools.json pins ${name} at ${pin.version} but ${pin.wrapper}/go.mod has ${pin.module} ${got || '(unreadable)'}`, {
       hint: `bump both together (cd ${pin.wrapper} && go get ${pin.module}@${pin.version})`,
-      cause: r.failed ? new Error(r.stderr.slice(-1500)) : undefined,
+      cause: r.exitCode === 0 ? undefined : new Error(r.stderr.slice(-1500)),
     });
   }
 }
@@ -84,51 +84,57 @@ export interface BuildProgress {
 
 /**
  * Returns the path of the pinned binary, building it first if it is not cached.
- * `progress` gets one line per step of the Go build (downloads, packages).
+ * `progress` gets one line per step of the Go build (downloads, packages). Another
+ * process building the same tool is waited for, not raced.
  */
 export async function ensureTool(name: string, signal: AbortSignal, progress: BuildProgress = () => {}): Promise<string> {
   const pin = pinOf(name);
   const bin = toolPath(name, pin);
-  if ((await exists(bin)) && (await recipeMatches(bin, pin))) return bin;
+  const cached = async () => (await exists(bin)) && (await recipeMatches(bin, pin));
+  if (await cached()) return bin;
+  await mkdir(join(bin, '..'), { recursive: true });
+  return withLockFile(`${bin}.build.lock`, signal, BUILD_MS, `the build of ${name} ${pin.version} by another process`, async () => {
+    if (!(await cached())) await build(name, pin, bin, signal, progress);
+    return bin;
+  });
+}
+
+async function build(name: string, pin: ToolPin, bin: string, signal: AbortSignal, progress: BuildProgress): Promise<void> {
   const outDir = join(bin, '..');
-  await mkdir(outDir, { recursive: true });
   const started = Date.now();
   progress(`building ${name} ${pin.version} with Go (cached afterwards in ${outDir})`);
-  const env = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
-  let cmd: string[];
+  const env: Record<string, string> = { CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
+  let args: string[];
   let cwd = packageRoot();
   if (pin.goInstall) {
-    cmd = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
-    Object.assign(env, { GOBIN: outDir });
+    args = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
+    env.GOBIN = outDir;
   } else if (pin.wrapper && pin.package) {
     cwd = join(packageRoot(), pin.wrapper);
     if (pin.module) await checkWrapperVersion(name, pin, cwd, signal);
     // to a temporary name, renamed when complete: an interrupted build leaves no binary
-    cmd = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
+    args = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
   } else {
     throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, or wrapper and package`);
   }
-  const child = execa('go', cmd, { cwd, env, cancelSignal: signal, all: true, reject: false, buffer: { all: true } });
   let lines = 0;
-  child.all?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line.trim()) continue;
-      lines++;
-      if (line.startsWith('go: downloading') || lines % 25 === 0) progress(`${name}: ${line.trim()} (${Math.round((Date.now() - started) / 1000)} s)`);
-    }
-  });
-  const result = await child;
-  if (pin.wrapper && !result.failed) await rename(`${bin}.partial`, bin).catch(() => {});
-  if (result.failed || !(await exists(bin))) {
+  const onLine = (line: string) => {
+    lines++;
+    if (line.startsWith('go: downloading') || lines % 25 === 0) progress(`${name}: ${line} (${Math.round((Date.now() - started) / 1000)} s)`);
+  };
+  const fail = async (cause: unknown) => {
     await rm(`${bin}.partial`, { force: true });
     await rm(bin, { force: true });
-    const tail = String(result.all ?? '').split('\n').slice(-15).join('\n');
-    throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (go ${cmd.join(' ')} in ${cwd})`, {
+    return new FaultlineError('tool-build', `building ${name} ${pin.version} failed (go ${args.join(' ')} in ${cwd})`, {
       hint: 'check that Go >= 1.24 is on PATH and the Go module proxy is reachable; the last lines of the build follow',
-      cause: new Error(result.isCanceled ? 'cancelled' : tail || messageOf(result)),
+      cause,
     });
-  }
+  };
+  const r = await runChild({ file: 'go', args, cwd, env, what: `go build of ${name}`, timeoutMs: BUILD_MS, signal, onLine }).catch(async (err: unknown) => {
+    throw await fail(err);
+  });
+  if (pin.wrapper && r.exitCode === 0) await rename(`${bin}.partial`, bin).catch(() => {});
+  if (r.exitCode !== 0 || !(await exists(bin))) throw await fail(new Error(r.stderr.split('\n').slice(-15).join('\n') || `exit ${r.exitCode ?? r.signal}`));
   await writeFile(`${bin}.pin.json`, JSON.stringify(pin) + '\n');
   progress(`${name} ${pin.version} built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return bin;
 }

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Capability, Context, FaultDef, NodeDriver, Stand } from '../../runner/core/contracts.js';
 import { FaultlineError, UnsupportedError } from '../../runner/core/errors.js';
 import { usage } from '../../runner/stands/local/drives.js';
-import { procState } from '../../runner/stands/local/processes.js';
+import { procState } from '../../runner/core/proc.js';
 import { STOCK_KERNEL, XR_KERNEL } from '../../runner/stands/local/kernel.js';
 import { connect, connectFrom, contextFor, useLocalStand, waitHttp } from '../stands/local/helpers.js';
 import { defaultCatalog } from '../../runner/catalog.js';

@@ -1,5 +1,5 @@
 /** Reads the `nodes` part of a kind stand file: which container is which node, and how. */
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { mustDuration } from '../../core/units.js';
 import type { KubeTarget } from '../../core/contracts.js';
 import { checkTemplates, type Vars } from '../command/template.js';
@@ -92,7 +92,7 @@ export function readKindConfig(spec: NodeSpec, standName: string, kube?: KubeTar
   }
   if (problems.length) {
     throw new FaultlineError('stand-nodes', `stand ${standName}: ${problems.length} problem(s) in nodes:\n  ${problems.join('\n  ')}`, {
-      exitCode: 2,
+      exitCode: ExitCode.invalidInput,
     });
   }
   return {

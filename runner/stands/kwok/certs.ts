@@ -3,9 +3,8 @@
  * certificate, one client certificate per component and for the admin, and the
  * service-account signing key. Keys are ECDSA P-256 (fast to make, accepted everywhere).
  */
-import { deadline } from '../../core/abort.js';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import { runChild } from '../../core/child.js';
 import { stringify } from 'yaml';
 import { FaultlineError } from '../../core/errors.js';
 import { writeSecretFile } from '../../core/files.js';
@@ -14,19 +13,11 @@ import { CLUSTER, CONTEXT, HOST, type Layout } from './layout.js';
 const OPENSSL_MS = 30_000;
 
 async function openssl(args: string[], cwd: string, signal: AbortSignal): Promise<void> {
-  const r = await execa('openssl', args, {
-    cwd,
-    cancelSignal: deadline(signal, OPENSSL_MS),
-    reject: false,
-    all: true,
+  const what = `openssl ${args[0]}`;
+  const r = await runChild({ file: 'openssl', args, cwd, what, timeoutMs: OPENSSL_MS, signal }).catch((err: unknown) => {
+    throw new FaultlineError('kwok-pki', `${what} failed`, { hint: 'is openssl installed? (Debian: apt-get install openssl)', cause: err });
   });
-  if (r.failed) {
-    const missing = (r as { code?: string }).code === 'ENOENT';
-    throw new FaultlineError('kwok-pki', `openssl ${args[0]} failed${missing ? ': openssl is not installed' : ''}`, {
-      hint: missing ? 'install it (Debian: apt-get install openssl)' : undefined,
-      cause: new Error(String(r.all ?? r.message).slice(-2000)),
-    });
-  }
+  if (r.exitCode !== 0) throw new FaultlineError('kwok-pki', `${what} failed`, { cause: new Error(r.tail) });
 }
 
 interface Leaf {

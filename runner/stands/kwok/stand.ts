@@ -11,7 +11,7 @@ import { healthy } from './components.js';
 import { kwokNodeDriver } from './driver.js';
 import { COMPONENTS, CONTEXT, layout, portsFrom, type Layout } from './layout.js';
 import { describeNode } from './nodes.js';
-import { findOurs, isAlive, recordOf, stopPids, type ProcRecord } from './processes.js';
+import { findOurs, recordOf, runs, stopPids, type ProcessRef } from '../../core/proc.js';
 import { readState } from './state.js';
 import { bringUp, describeFailure } from './up.js';
 
@@ -36,14 +36,14 @@ async function exists(path: string): Promise<boolean> {
 /** Stops every process of the stand (recorded or found by what it runs) and removes its directory. */
 async function teardown(l: Layout, io: StandIO): Promise<{ stopped: number; killed: number[] }> {
   const state = await readState(l);
-  const recorded = (state?.processes ?? []).filter(isAlive);
+  const recorded = (state?.processes ?? []).filter(runs);
   const known = new Set(recorded.map((r) => r.pid));
   const strays = (await findOurs(l.root, cacheDir('tools'))).filter((pid) => !known.has(pid));
   const killed: number[] = [];
   // newest first: kwok and the controllers before the API server, etcd last
   const byComponent = [...recorded].sort((a, b) => COMPONENTS.indexOf(b.component as never) - COMPONENTS.indexOf(a.component as never));
   for (const r of byComponent) killed.push(...(await stopPids([r], STOP_GRACE_MS, io.signal)));
-  const strayRecs = strays.map(recordOf).filter((r): r is Pick<ProcRecord, 'pid' | 'start'> => !!r);
+  const strayRecs = strays.map(recordOf).filter((r): r is ProcessRef => !!r);
   if (strayRecs.length) io.log(`  stopping ${strayRecs.length} unrecorded kwok stand process(es): ${strays.join(', ')}`);
   killed.push(...(await stopPids(strayRecs, STOP_GRACE_MS, io.signal)));
   await rm(l.root, { recursive: true, force: true, maxRetries: 3 });
@@ -55,7 +55,7 @@ async function teardown(l: Layout, io: StandIO): Promise<{ stopped: number; kill
 export async function up(io: StandIO): Promise<void> {
   const l = layout();
   const state = await readState(l);
-  if (state?.readyAt && state.processes.every(isAlive) && (await healthy('kube-apiserver', l, state.ports, deadline(io.signal, 5_000)))) {
+  if (state?.readyAt && state.processes.every(runs) && (await healthy('kube-apiserver', l, state.ports, deadline(io.signal, 5_000)))) {
     io.log(`kwok stand is already up (since ${state.readyAt})`);
     io.log(`kubeconfig: ${l.kubeconfig}`);
     return;
@@ -90,7 +90,7 @@ export async function status(io: StandIO): Promise<StandStatus> {
   let allUp = !!state.readyAt;
   for (const c of COMPONENTS) {
     const rec = state.processes.find((r) => r.component === c);
-    const alive = !!rec && isAlive(rec);
+    const alive = !!rec && runs(rec);
     const ok = alive && (await healthy(c, l, state.ports, deadline(io.signal, 5_000)));
     allUp &&= ok;
     lines.push(`${c.padEnd(24)} ${state.tools[c] ?? ''} ${rec ? `pid ${rec.pid}` : 'not started'} ${!rec ? '' : !alive ? 'exited' : ok ? 'healthy' : 'unhealthy'}`.trimEnd());

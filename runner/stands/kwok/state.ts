@@ -2,7 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { writeJson } from '../../core/files.js';
 import type { Layout, Ports } from './layout.js';
-import type { ProcRecord } from './processes.js';
+import type { ProcessRef } from '../../core/proc.js';
+
+/** A component process of the stand. */
+export interface ProcRecord extends ProcessRef {
+  component: string;
+  bin: string;
+}
 
 export interface KwokState {
   version: 1;

@@ -11,9 +11,9 @@ import { makePki, writeKubeconfig } from './certs.js';
 import { argsFor, healthUrl, healthy } from './components.js';
 import { COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
 import { NODES, registerNodes } from './nodes.js';
-import { isAlive, spawnDetached, type ProcRecord } from './processes.js';
+import { runs, spawnDetached } from '../../core/proc.js';
 import { writeKwokConfig } from './stages.js';
-import { writeState, type KwokState } from './state.js';
+import { writeState, type KwokState, type ProcRecord } from './state.js';
 
 /** Bound of building one tool (kube-apiserver takes the longest on 2 cores). */
 const BUILD_MS = 60 * 60_000;
@@ -56,7 +56,7 @@ async function startComponent(c: Component, bin: string, l: Layout, p: Ports, io
   const rec = await spawnDetached(c, bin, argsFor(c, l, p), l.log(c), l.root);
   const t = Date.now();
   await pollUntil(`${c} health (${healthUrl(c, p)})`, HEALTH_MS[c], io.signal, async (s) => {
-    if (!isAlive(rec)) {
+    if (!runs(rec)) {
       throw new FaultlineError('kwok-start', `${c} exited during start; the end of ${l.log(c)} follows`, { cause: new Error(await logTail(l.log(c))) });
     }
     return (await healthy(c, l, p, s)) ? true : undefined;

@@ -3,14 +3,15 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
 import { DeadlineError, pollUntil } from '../../core/abort.js';
-import { FaultlineError, UnsupportedError } from '../../core/errors.js';
+import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill } from './drives.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
-import { pidsInNetns, procState, signalAll, waitGone } from './processes.js';
+import { pidsInNetns, procState, signalAll, waitGone } from '../../core/proc.js';
 import { servicePids, startService } from './service.js';
-import { acquireLock, type Credentials, type StandState } from './state.js';
+import { type Credentials, type StandState } from './state.js';
+import { acquireLock } from '../../core/lock.js';
 
 export const LOOPBACK_NETWORK_REASON =
   'loopback-only mode: the nodes share the host network namespace, so power-off and partitions cannot be emulated';
@@ -49,7 +50,7 @@ export class LocalNodeDriver implements NodeDriver {
   private node(name: string): NodeLayout {
     const rec = this.state.nodes[name];
     if (!rec) {
-      throw new FaultlineError('unknown-node', `no node "${name}" on the local stand`, { exitCode: 2, hint: `nodes: ${this.list().join(', ')}` });
+      throw new FaultlineError('unknown-node', `no node "${name}" on the local stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${this.list().join(', ')}` });
     }
     return rec.layout;
   }
@@ -205,7 +206,7 @@ export class LocalNodeDriver implements NodeDriver {
     const seen = new Set<string>();
     for (const g of groups) {
       for (const name of g) {
-        if (seen.has(name)) throw new FaultlineError('partition-groups', `${what}: node ${name} is in more than one group`, { exitCode: 2 });
+        if (seen.has(name)) throw new FaultlineError('partition-groups', `${what}: node ${name} is in more than one group`, { exitCode: ExitCode.invalidInput });
         seen.add(name);
       }
     }
@@ -228,7 +229,7 @@ export class LocalNodeDriver implements NodeDriver {
     if (!n.netns) throw new UnsupportedError('disk.fill', 'local', LOOPBACK_DISK_REASON);
     const path = n.drives[drive];
     if (path === undefined) {
-      throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: 2 });
+      throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: ExitCode.invalidInput });
     }
     return path;
   }
@@ -259,7 +260,7 @@ export class LocalNodeDriver implements NodeDriver {
   private async bootInto(n: NodeLayout, kernel: string, signal: AbortSignal): Promise<void> {
     const name = n.name;
     if (!(await isInstalled(n.dir, kernel))) {
-      throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: 2 });
+      throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: ExitCode.invalidInput });
     }
     const running = await runningKernel(n.dir);
     if ((await defaultKernel(n.dir)) === kernel && running === kernel && !(await this.isPoweredOff(name, signal))) return;

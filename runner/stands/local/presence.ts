@@ -2,7 +2,7 @@
 import { BRIDGE, standRoot } from './layout.js';
 import { mountsUnder } from './drives.js';
 import { linkExists, standNetns, standVeths } from './network.js';
-import { pidsInNetns, pidsMatching } from './processes.js';
+import { pidsInNetns, pidsMatching } from '../../core/proc.js';
 import { readState, type StandState } from './state.js';
 
 export interface Presence {

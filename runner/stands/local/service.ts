@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sleep } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { endpointOf, type NodeLayout } from './layout.js';
-import { isAlive, pidsMatching } from './processes.js';
+import { isAlive, pidsMatching } from '../../core/proc.js';
 import { updateNode, type Credentials, type StandState } from './state.js';
 
 /** Secret variables: passed to MinIO, recorded by name only. */

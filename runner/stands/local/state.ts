@@ -1,12 +1,10 @@
 /** state.json (what `up` made and how it started each node), the credentials file and the up/down lock. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { pollUntil } from '../../core/abort.js';
+import { readFile } from 'node:fs/promises';
+import { acquireLock } from '../../core/lock.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeJson, writeSecretFile } from '../../core/files.js';
 import { credentialsPath, lockPath, statePath, type NodeLayout, type StandMode } from './layout.js';
-import { isAlive } from './processes.js';
 
 export interface NodeRecord {
   layout: NodeLayout;
@@ -83,30 +81,6 @@ export async function loadCredentials(path = credentialsPath()): Promise<Credent
   const c = JSON.parse(await readFile(path, 'utf8')) as Partial<Credentials>;
   if (!c.accessKeyId || !c.secretAccessKey) throw new FaultlineError('local-credentials', `${path} lacks accessKeyId or secretAccessKey`);
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
-}
-
-/**
- * Takes an exclusive lock file (holding our pid) and returns its release. A lock whose
- * holder died is taken over; waiting is bounded.
- */
-export async function acquireLock(path: string, signal: AbortSignal, waitMs: number, what: string): Promise<() => Promise<void>> {
-  await mkdir(dirname(path), { recursive: true });
-  await pollUntil(what, waitMs, signal, async () => {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      // An empty lock may be one being written right now; only an old one is stale.
-      const age = Date.now() - (await stat(path).then((s) => s.mtimeMs, () => Date.now()));
-      if (holder ? !(await isAlive(holder)) : age > 5000) await rm(path, { force: true });
-      return undefined;
-    }
-  }, 100);
-  return () => rm(path, { force: true });
 }
 
 /** Serialises up and down across processes. */

@@ -6,7 +6,7 @@ import { describeAnswer, healthPath, httpStatus } from './health.js';
 import { defaultKernel, runningKernel } from './kernel.js';
 import { isDropping, blockedPeers } from './network.js';
 import { isUp, isEmpty, presence } from './presence.js';
-import { procState } from './processes.js';
+import { procState } from '../../core/proc.js';
 import { servicePids } from './service.js';
 
 const stateWords: Record<string, string> = { T: 'paused (SIGSTOP)', t: 'paused', Z: 'dead' };

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pollUntil } from '../../core/abort.js';
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';
 import { ensureTool } from '../toolchain.js';
 import type { StandIO } from '../../core/stand-kind.js';
@@ -54,7 +54,7 @@ export async function up(options: LocalOptions, io: StandIO): Promise<void> {
   const sizeText = options.driveSize ?? DEFAULT_DRIVE_SIZE;
   const driveSize = parseSize(sizeText);
   if (!driveSize || driveSize < 64 * 1024 ** 2) {
-    throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: 2 });
+    throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: ExitCode.invalidInput });
   }
 
   const found = await presence(signal);

@@ -1,5 +1,5 @@
 /** Reads the `nodes` part of an ssh stand file: hosts, command templates, timeouts. */
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { mustDuration } from '../../core/units.js';
 import { checkTemplates, type Vars } from '../command/template.js';
 import type { NodeSpec } from '../../core/stand-kind.js';
@@ -128,7 +128,7 @@ export function readSshConfig(spec: NodeSpec, standName: string): SshConfig {
   };
   if (problems.length) {
     throw new FaultlineError('stand-nodes', `stand ${standName}: ${problems.length} problem(s) in nodes:\n  ${problems.join('\n  ')}`, {
-      exitCode: 2,
+      exitCode: ExitCode.invalidInput,
     });
   }
   return cfg;

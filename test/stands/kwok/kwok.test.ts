@@ -24,7 +24,7 @@ import { GRACE_S } from '../../../runner/stands/kwok/components.js';
 import { kwokStand } from '../../../runner/stands/kwok/index.js';
 import { COMPONENTS, layout } from '../../../runner/stands/kwok/layout.js';
 import { ZONE_LABEL } from '../../../runner/stands/kwok/nodes.js';
-import { findOurs, isAlive } from '../../../runner/stands/kwok/processes.js';
+import { findOurs, runs } from '../../../runner/core/proc.js';
 import { readState } from '../../../runner/stands/kwok/state.js';
 
 const UP_MS = 70 * 60_000; // includes building the tools when the cache is cold
@@ -73,7 +73,7 @@ describe('kwok stand (real control plane)', function () {
     const state = await readState(l);
     assert.ok(state?.readyAt);
     assert.deepEqual(state.processes.map((p) => p.component), [...COMPONENTS]);
-    assert.ok(state.processes.every(isAlive));
+    assert.ok(state.processes.every(runs));
     stand = await kwokStand.open('kwok', signal());
   });
 
@@ -217,7 +217,7 @@ describe('kwok stand (real control plane)', function () {
     const t = Date.now();
     await kwokStand.down('kwok', io(60_000));
     timings.downMs = Date.now() - t;
-    assert.ok(procs.every((p) => !isAlive(p)), 'every recorded process is gone');
+    assert.ok(procs.every((p) => !runs(p)), 'every recorded process is gone');
     assert.deepEqual(await findOurs(l.root, cacheDir('tools')), []);
     assert.equal(await exists(l.root), false);
     await assert.rejects(kwokStand.open('kwok', signal()), (err: { code?: string }) => err.code === 'stand-down');
@@ -236,7 +236,7 @@ describe('kwok stand (real control plane)', function () {
     await rm(l.stateFile);
     assert.equal((await findOurs(l.root, cacheDir('tools'))).length, COMPONENTS.length);
     await kwokStand.down('kwok', io(60_000));
-    assert.ok(procs.every((p) => !isAlive(p)), 'every process is gone');
+    assert.ok(procs.every((p) => !runs(p)), 'every process is gone');
     assert.equal(await exists(l.root), false);
   });
 });

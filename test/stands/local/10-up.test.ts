@@ -6,7 +6,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, CreateBucketCo
 import { localStand } from '../../../runner/stands/local/index.js';
 import { readState } from '../../../runner/stands/local/state.js';
 import { mountsUnder } from '../../../runner/stands/local/drives.js';
-import { pidsInNetns, isAlive } from '../../../runner/stands/local/processes.js';
+import { pidsInNetns, isAlive } from '../../../runner/core/proc.js';
 import { resolveStand } from '../../../runner/stands/resolve.js';
 import { defaultCatalog } from '../../../runner/catalog.js';
 import { recordingIO, s3Of, useLocalStand } from './helpers.js';

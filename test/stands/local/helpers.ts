@@ -9,7 +9,7 @@ import { localStand } from '../../../runner/stands/local/index.js';
 import { presence, isUp } from '../../../runner/stands/local/presence.js';
 import { STOCK_KERNEL } from '../../../runner/stands/local/kernel.js';
 import { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
-import { acquireLock } from '../../../runner/stands/local/state.js';
+import { acquireLock } from '../../../runner/core/lock.js';
 import { stateDir } from '../../../runner/core/files.js';
 
 const TEST_LOCK_WAIT_MS = 30 * 60_000;
