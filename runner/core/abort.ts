@@ -13,9 +13,9 @@ const keep = Symbol('faultline.keep');
 export function deadline(parent: AbortSignal, ms: number, phase = 'a bounded wait'): AbortSignal {
   const own = new AbortController();
   const timer = setTimeout(() => own.abort(new DeadlineError(phase, ms)), ms);
-  // like AbortSignal.timeout: a pending deadline does not keep the process alive
+  // like AbortSignal.timeout: a pending deadline does not keep the process alive (nor
+  // does it listen on the parent, which lives long and would collect listeners)
   timer.unref();
-  parent.addEventListener('abort', () => clearTimeout(timer), { once: true });
   const signal = AbortSignal.any([parent, own.signal]);
   (signal as AbortSignal & { [keep]?: AbortController })[keep] = own;
   return signal;

@@ -11,7 +11,7 @@ import { formatDuration } from '../../core/units.js';
 export interface CommandCall {
   file: string;
   args: string[];
-  /** who and what, for errors: "host ssh2 (root@10.252.0.12): commands.stop" */
+  /** who and what, for errors: "host ssh2 (root@10.254.0.12): commands.stop" */
   what: string;
   timeoutMs: number;
   signal: AbortSignal;

@@ -149,8 +149,9 @@ describe('ssh node driver on real sshd test hosts', function () {
       console.log(`      blackholed host failed after ${(bad.ms / 1000).toFixed(2)} s (ConnectTimeout 2s); healthy host answered in ${Math.round(good.ms)} ms`);
       assert.ok(bad.error instanceof FaultlineError);
       assert.equal(bad.error.code, 'node-unreachable');
-      assert.match(bad.error.message, /host ssh2 \(root@10\.252\.0\.12\): commands\.stop: ssh failed: .*timed out/);
-      assert.ok(bad.ms >= 1900 && bad.ms < 4000, `took ${bad.ms} ms`);
+      assert.match(bad.error.message, /host ssh2 \(root@10\.254\.0\.12\): commands\.stop: ssh failed: .*timed out/);
+      // at ConnectTimeout, far below the 120 s command bound (how far above 2 s depends on the load)
+      assert.ok(bad.ms >= 1900 && bad.ms < 15_000, `took ${bad.ms} ms`);
       assert.equal(good.error, undefined);
     } finally {
       await bed.unblackhole(h2);
@@ -166,7 +167,7 @@ describe('ssh node driver on real sshd test hosts', function () {
       assert.ok(r.error instanceof FaultlineError);
       assert.equal(r.error.code, 'node-timeout');
       assert.match(r.error.message, /host ssh2 .*step's deadline/);
-      assert.ok(r.ms < 1500, `took ${r.ms} ms`);
+      assert.ok(r.ms < 10_000, `took ${r.ms} ms, not ConnectTimeout's 30 s`);
     } finally {
       await bed.unblackhole(h2);
     }
@@ -182,8 +183,8 @@ describe('ssh node driver on real sshd test hosts', function () {
       const r = await run;
       console.log(`      blackholed mid-command (commandTimeout 3s): failed after ${(r.ms / 1000).toFixed(2)} s: ${(r.error as Error).message}`);
       assert.ok(r.error instanceof FaultlineError);
-      assert.match(r.error.message, /host ssh2 \(root@10\.252\.0\.12\)/);
-      assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+      assert.match(r.error.message, /host ssh2 \(root@10\.254\.0\.12\)/);
+      assert.ok(r.ms < 12_000, `took ${r.ms} ms, not the command's 20 s`);
     } finally {
       await bed.unblackhole(h2);
     }
