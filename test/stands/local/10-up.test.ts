@@ -15,7 +15,6 @@ describe('local stand: up', function () {
   const h = useLocalStand();
 
   it('answers healthy, and its metrics show one erasure set of 16 drives, all online', async () => {
-    if (h.upMs !== undefined) console.log(`      stand up took ${(h.upMs / 1000).toFixed(1)} s`);
     const stand = h.stand();
     const health = await fetch(stand.healthUrl!, { signal: AbortSignal.timeout(5000) });
     assert.equal(health.status, 200);

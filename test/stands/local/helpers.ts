@@ -29,47 +29,32 @@ export async function standIsUp(): Promise<boolean> {
 export interface StandHandle {
   stand(): Stand;
   driver(): LocalNodeDriver;
-  /** whether the suite found it up (and so must leave it up) */
-  wasUp(): boolean;
-  upMs?: number;
 }
 
 /**
- * Registers before/after hooks: the stand is brought up if it is not, and taken down
- * afterwards only if this suite brought it up. After every test all faults are undone.
+ * Registers hooks around a suite on the local stand, which the global fixture
+ * (test/global-stands.ts) brought up: take turns with other test runs, open it, and undo
+ * every fault after every test.
  */
 export function useLocalStand(): StandHandle {
   let stand: Stand | undefined;
-  let was = false;
   let release: (() => Promise<void>) | undefined;
   const h: StandHandle = {
     stand: () => stand!,
     driver: () => stand!.nodes as LocalNodeDriver,
-    wasUp: () => was,
   };
   before(async function () {
-    this.timeout(TEST_LOCK_WAIT_MS + 400_000);
+    this.timeout(TEST_LOCK_WAIT_MS + 60_000);
     // Suites in other mocha processes inject faults into the same stand: take turns.
     release = await acquireLock(stateDir('local.tests.lock'), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, 'other test runs on the local stand');
-    was = await standIsUp();
-    if (!was) {
-      const started = Date.now();
-      await localStand.up('local', {}, recordingIO());
-      h.upMs = Date.now() - started;
-    }
     stand = await localStand.open('local', AbortSignal.timeout(30_000));
   });
   afterEach(async function () {
     this.timeout(300_000);
     if (stand) await restoreAll(stand);
   });
-  after(async function () {
-    this.timeout(120_000);
-    try {
-      if (!was && (await standIsUp())) await localStand.down('local', recordingIO());
-    } finally {
-      await release?.();
-    }
+  after(async () => {
+    await release?.();
   });
   return h;
 }
