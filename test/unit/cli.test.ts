@@ -60,6 +60,21 @@ describe('cli', () => {
     }
   });
 
+  it('stand up: options come from the kind\'s schema; an unknown or mistyped one is an error, never ignored', async () => {
+    const other = await cli('stand', 'up', 'kwok', '--drive-size', '2GiB');
+    assert.equal(other.exitCode, 2);
+    assert.match(other.stderr, /error\[stand-options\]: stand kwok: --drive-size is not an option of stand kind kwok/);
+    const typo = await cli('stand', 'up', 'local', '--drive-size', 'lots');
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.stderr, /stand local: --drive-size: must be a size like 64MiB/);
+    const file = await cli('stand', 'up', join(packageRoot(), 'test', 'fixtures', 'stands', 'bad-options.yaml'));
+    assert.equal(file.exitCode, 2);
+    assert.match(file.stderr, /bad-options\.yaml:7:16 spec\.options\.driveSize: must be a size like 64MiB/);
+    assert.match(file.stderr, /bad-options\.yaml:8:\d+ spec\.options.*wings/);
+    const help = await cli('stand', 'up', '--help');
+    assert.match(help.stdout, /--drive-size <value> +local: size of each tmpfs drive/);
+  });
+
   it('the checked-in scenario and stand schemas match the catalog (run `npm run schema`)', async () => {
     assert.deepEqual(JSON.parse(await readFile(scenarioSchemaFile, 'utf8')), scenarioSchema(defaultCatalog()));
     assert.deepEqual(JSON.parse(await readFile(standSchemaFile, 'utf8')), standFileSchema(defaultCatalog()));

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaultDef, ProbeDef, Stand } from '../../runner/core/contracts.js';
 import { extendCatalog } from '../../runner/core/catalog.js';
+import { RefusedError, UnsupportedError } from '../../runner/core/errors.js';
 import { defaultCatalog } from '../../runner/catalog.js';
 
 export const calls: string[] = [];
@@ -65,8 +66,24 @@ const brokenProbe: ProbeDef<Record<string, never>> = {
   },
 };
 
+/** prepare throws what `throws` names: how the engine classes each failure is under test */
+const throwingFault: FaultDef<{ throws: 'refused' | 'unsupported' | 'bug' }, Record<string, never>> = {
+  kind: 'test.throw',
+  summary: 'test only: prepare throws a refusal, an unsupported operation or a plain error',
+  schema: { type: 'object', properties: { throws: { enum: ['refused', 'unsupported', 'bug'] } }, required: ['throws'], additionalProperties: false },
+  requires: [],
+  describe: (s) => `throw ${s.throws}`,
+  prepare: async (s) => {
+    if (s.throws === 'refused') throw new RefusedError('preflight-refused', 'preflight refused: the stand says no');
+    if (s.throws === 'unsupported') throw new UnsupportedError('test.throw', 'bare', 'no such thing here');
+    throw new Error('a plain bug');
+  },
+  inject: async () => {},
+  revert: async () => {},
+};
+
 /** The real kinds plus these; the default catalog stays as shipped. */
-export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault], probes: [flipProbe, slowProbe, brokenProbe] });
+export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault, throwingFault], probes: [flipProbe, slowProbe, brokenProbe] });
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {

@@ -140,6 +140,17 @@ describe('engine', () => {
     assert.equal(record.reason, 'stand bare lacks s3');
   });
 
+  it('classes what stopped a run: a refused preflight fails it, an unsupported fault skips it, a bug is an error', async () => {
+    const outcome = async (throws: string) => (await runIt(await scenarioFrom(head(`throw-${throws}`) + `    - fault: { test.throw: { throws: ${throws} } }\n`))).record;
+    const refused = await outcome('refused');
+    assert.equal(refused.status, 'fail');
+    assert.match(refused.reason!, /^step 1 \(throw refused\): preflight refused/);
+    const unsupported = await outcome('unsupported');
+    assert.equal(unsupported.status, 'skipped');
+    assert.match(unsupported.reason!, /unsupported on this stand \(bare\): no such thing here/);
+    assert.equal((await outcome('bug')).status, 'error');
+  });
+
   it('recover replays the pending undos of a run that died, newest first', async () => {
     const root = await mkdtemp(join(tmpdir(), 'fl-recover-'));
     const dir = join(root, 'dead-run');
