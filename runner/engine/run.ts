@@ -9,6 +9,7 @@ import { formatDuration } from '../core/units.js';
 import { probes } from '../probes/index.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
+import { paramValues } from '../scenario/params.js';
 import { evaluateGate } from './gate.js';
 import { Injections } from './injections.js';
 import type { Journal } from './journal.js';
@@ -72,7 +73,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
-  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
+  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params) };
   const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
@@ -122,7 +123,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         const r = await execa(step.run, {
           shell: true,
           cancelSignal: deadline(signal, step.timeoutMs),
-          env: standEnv(stand, ctx.scenarioDir),
+          env: standEnv(stand, ctx.scenarioDir, ctx.params),
           reject: false,
           all: true,
           stdin: 'ignore',

@@ -104,7 +104,7 @@ const probe: ProbeDef<CmdSpec> = {
     const sub = execa(file, args, {
       shell,
       cwd: s.cwd,
-      env: { ...standEnv(ctx.stand, ctx.scenarioDir), ...s.env },
+      env: { ...standEnv(ctx.stand, ctx.scenarioDir, ctx.params), ...s.env },
       cancelSignal: ctx.signal,
       timeout: timeoutMs,
       forceKillAfterDelay: 2_000,

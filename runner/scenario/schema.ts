@@ -8,6 +8,7 @@ import { faults } from '../faults/index.js';
 import { probes } from '../probes/index.js';
 import { workloads } from '../workloads/index.js';
 import { durationSchema, nameSchema, percentSchema } from './fragments.js';
+import { paramsSchema } from './params.js';
 
 function oneKindOf(defs: ReadonlyMap<string, { schema: JsonSchema; summary: string }>, what: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
@@ -88,6 +89,7 @@ function buildSchema(): JsonSchema {
         additionalProperties: false,
         required: ['steps'],
         properties: {
+          params: paramsSchema,
           requires: {
             type: 'array',
             items: { enum: ['s3', 'nodes', 'network', 'disk', 'kernel', 'kubernetes', 'metrics'] },
@@ -133,6 +135,7 @@ function buildSchema(): JsonSchema {
                   },
                 },
                 when: trigger,
+                if: { type: 'boolean', description: 'false leaves the step out (usually ${{ params.<name> }}); a revert of a left-out fault is left out too' },
               },
             },
           },

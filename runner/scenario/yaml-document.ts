@@ -53,7 +53,8 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
       } else break;
     }
     const start = last?.range?.[0];
-    if (start === undefined) return undefined;
+    // a document holding only comments has no node at all: the problem is the file's start
+    if (start === undefined) return path.length ? undefined : { line: 1, col: 1 };
     const p = lc.linePos(start);
     return { line: p.line, col: p.col };
   };

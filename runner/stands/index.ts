@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { homedir } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Capability, KubeTarget, NodeDriver, Stand } from '../core/contracts.js';
+import type { Capability, JsonValue, KubeTarget, NodeDriver, Stand } from '../core/contracts.js';
+import type { SourceDocument } from '../scenario/yaml-document.js';
 import { FaultlineError, InvalidInputError } from '../core/errors.js';
 import { packageRoot } from '../core/files.js';
 import { readYaml, validateAgainst } from '../scenario/yaml-document.js';
 import { embeddedStand, embeddedStandNames } from './embedded.js';
 import standSchema from './stand.schema.json' with { type: 'json' };
+import { standSettings, withScenarioFields, type StandSettings } from './stand-file-fragments.js';
 import { nodeDriverFor } from './node-drivers.js';
 
 export interface StandFile {
@@ -23,8 +25,14 @@ export interface StandFile {
     health?: string;
     metrics?: string;
     nodes?: NodeSpec;
+    /** values for the scenarios' params (stand-file-fragments.ts) */
+    params?: Record<string, JsonValue>;
+    /** blast-radius limits (stand-file-fragments.ts) */
+    limits?: Record<string, unknown>;
   };
 }
+
+const standFileSchema = withScenarioFields(standSchema);
 
 export interface NodeSpec {
   driver: 'kwok' | 'kind' | 'ssh';
@@ -49,16 +57,33 @@ export function standFilePath(ref: string): string | undefined {
   return undefined;
 }
 
-export async function loadStandFile(file: string): Promise<StandFile> {
+async function readStandDocument(file: string): Promise<SourceDocument> {
   const { doc, problems } = await readYaml(file);
   if (!doc) throw new InvalidInputError(problems);
-  const schemaProblems = validateAgainst(doc, standSchema);
+  const v = doc.value;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new InvalidInputError([doc.problem([], `${v === null || v === undefined ? 'holds no document' : 'is not a mapping'}; a stand file is a mapping with apiVersion, kind, metadata and spec`)]);
+  }
+  const schemaProblems = validateAgainst(doc, standFileSchema);
   const spec = (doc.value as StandFile).spec ?? {};
   if (!schemaProblems.length && spec.embedded && (spec.s3 || spec.nodes || spec.kubernetes)) {
     schemaProblems.push(doc.problem(['spec', 'embedded'], 'an embedded stand brings its own s3, nodes and kubernetes; remove them'));
   }
   if (schemaProblems.length) throw new InvalidInputError(schemaProblems);
-  return doc.value as StandFile;
+  return doc;
+}
+
+export async function loadStandFile(file: string): Promise<StandFile> {
+  return (await readStandDocument(file)).value as StandFile;
+}
+
+/**
+ * The params and limits of `--stand <ref>` when it names a stand file (an embedded stand
+ * by name reads its shipped stands/<name>.yaml); read before the scenarios are loaded.
+ */
+export async function readStandSettings(ref: string): Promise<StandSettings | undefined> {
+  const file = standFilePath(ref);
+  return file ? standSettings(await readStandDocument(file)) : undefined;
 }
 
 function loadKube(spec: NonNullable<StandFile['spec']['kubernetes']>, standName: string): KubeTarget {
