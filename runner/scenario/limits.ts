@@ -111,7 +111,7 @@ export function checkLimits(doc: SourceDocument, scenario: Scenario, limits: Sta
       }
     }
     if (down.length) active.push({ step, down });
-    if (limits.maxPodsDown !== undefined && fp.pods) {
+    if (limits.maxPodsDown !== undefined && limits.maxPodsDown < 1 && fp.pods) {
       const p = fp.pods;
       const labels = p.selector ? selectorLabels(p.selector) : undefined;
       const target = workloads.find(

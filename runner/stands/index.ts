@@ -1,6 +1,6 @@
 /** Resolves `--stand <name|file>` to a running Stand. */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { resolve, join, relative } from 'node:path';
 import { homedir } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Capability, JsonValue, KubeTarget, NodeDriver, Stand } from '../core/contracts.js';
@@ -83,7 +83,7 @@ export async function loadStandFile(file: string): Promise<StandFile> {
  */
 export async function readStandSettings(ref: string): Promise<StandSettings | undefined> {
   const file = standFilePath(ref);
-  return file ? standSettings(await readStandDocument(file)) : undefined;
+  return file ? standSettings(await readStandDocument(relative(process.cwd(), file) || file)) : undefined;
 }
 
 function loadKube(spec: NonNullable<StandFile['spec']['kubernetes']>, standName: string): KubeTarget {
