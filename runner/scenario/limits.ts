@@ -91,7 +91,7 @@ export function checkLimits(doc: SourceDocument, scenario: Scenario, limits: Sta
     const down = fp.nodesDown ?? [];
     if (limits.allowNodes) {
       for (const n of [...down, ...(fp.nodes ?? [])]) {
-        if (n === '*') report(`picks its node at run time; name it (e.g. keep: [<node>]) so ${limitText('allowNodes', JSON.stringify(limits.allowNodes))} can be checked`);
+        if (n === '*') report(`picks its node at run time; name it (e.g. keep: [<node>]) to be checked against the allow-list: ${limitText('allowNodes', JSON.stringify(limits.allowNodes))}`);
         else if (!limits.allowNodes.includes(n)) report(`node "${n}" is outside the allow-list: ${limitText('allowNodes', JSON.stringify(limits.allowNodes))}`);
       }
     }
