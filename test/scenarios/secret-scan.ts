@@ -9,11 +9,13 @@ export interface SecretHit {
 }
 
 function forms(secret: string): [string, Buffer][] {
-  return [
-    ['plain', Buffer.from(secret)],
-    ['base64', Buffer.from(Buffer.from(secret).toString('base64'))],
-    ['url-encoded', Buffer.from(encodeURIComponent(secret))],
+  const out: [string, string][] = [
+    ['plain', secret],
+    ['base64', Buffer.from(secret).toString('base64')],
+    ['url-encoded', encodeURIComponent(secret)],
   ];
+  // a secret without special characters is its own URL encoding: one hit, not two
+  return out.filter(([, v], i) => out.findIndex(([, w]) => w === v) === i).map(([f, v]) => [f, Buffer.from(v)]);
 }
 
 export function scanText(where: string, data: Buffer | string, secrets: string[]): SecretHit[] {
