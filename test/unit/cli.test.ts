@@ -60,8 +60,8 @@ describe('cli', () => {
   it('the checked-in scenario schema matches the registries (run `npm run schema`)', async () => {
     const file = JSON.parse(await readFile(scenarioSchemaFile, 'utf8'));
     // a fresh process: this one has the engine tests' test-only kinds registered
-    const schemaModule = join(packageRoot(), 'dist', 'runner', 'scenario', 'schema.js');
-    const r = await execa('node', ['--input-type=module', '-e', `import { scenarioSchema } from '${schemaModule}'; process.stdout.write(JSON.stringify(scenarioSchema()));`], { timeout: 30_000 });
+    const schemaModule = join(packageRoot(), 'dist', 'runner', 'scenario', 'editor-schema.js');
+    const r = await execa('node', ['--input-type=module', '-e', `import { editorSchema } from '${schemaModule}'; process.stdout.write(JSON.stringify(editorSchema()));`], { timeout: 30_000 });
     assert.deepEqual(file, JSON.parse(r.stdout));
   });
 });

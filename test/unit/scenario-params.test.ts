@@ -224,3 +224,22 @@ spec:
     assert.equal(env.FAULTLINE_PARAM_CREATE, 'false');
   });
 });
+
+describe('editor schema (scenario.schema.json)', () => {
+  it('accepts every shipped scenario as written, references included; the loader schema does not', async () => {
+    const { editorSchema } = await import('../../runner/scenario/editor-schema.js');
+    const { scenarioSchema } = await import('../../runner/scenario/schema.js');
+    const { expandScenarioPaths } = await import('../../runner/scenario/load.js');
+    const { readYaml, validateAgainst } = await import('../../runner/scenario/yaml-document.js');
+    const { packageRoot } = await import('../../runner/core/files.js');
+    // one compiled copy; without $id, which the loader's schema has too
+    const { $id: _id, ...editor } = editorSchema();
+    let withRefs = 0;
+    for (const f of await expandScenarioPaths([join(packageRoot(), 'scenarios')])) {
+      const { doc } = await readYaml(f);
+      assert.deepEqual(validateAgainst(doc!, editor).map(formatProblem), [], f);
+      if (validateAgainst(doc!, scenarioSchema()).length) withRefs++;
+    }
+    assert.ok(withRefs >= 5, `only ${withRefs} shipped scenarios need the references allowed`);
+  });
+});
