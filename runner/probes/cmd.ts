@@ -10,7 +10,7 @@ import { execa, parseCommandString, type Result } from 'execa';
 import type { Context, JsonValue, ProbeDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
-import { outputTail, standEnv } from '../core/stand-env.js';
+import { outputTail, redact, standEnv } from '../core/stand-env.js';
 import { formatDuration, mustDuration } from '../core/units.js';
 import { query } from '../kube/jsonpath.js';
 import { durationSchema } from '../scenario/fragments.js';
@@ -162,9 +162,10 @@ const probe: ProbeDef<CmdSpec> = {
     }
     parts.push(`in ${formatDuration(ms)}`);
     const data: Record<string, JsonValue> = { exit: r.exitCode ?? null, ms };
-    if (measured !== undefined) data.value = measured;
+    // the measured JSON value is command output: scrubbed like the rest of it
+    if (measured !== undefined) data.value = JSON.parse(redact(JSON.stringify(measured), ctx.stand)) as JsonValue;
     if (!ok) data.stderr = outputTail(String(r.stderr ?? ''), ctx.stand);
-    return { ok, value: parts.join(', '), data };
+    return { ok, value: redact(parts.join(', '), ctx.stand), data };
   },
 };
 
