@@ -27,6 +27,6 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = handleError(err);
   }
   // SDK keep-alive sockets and watches must not hold the process open; flush output first.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await Promise.all([process.stdout, process.stderr].map((out) => new Promise<void>((resolve) => out.write('', () => resolve()))));
   process.exit(process.exitCode ?? 0);
 }

@@ -110,6 +110,8 @@ export interface Context {
   runId: string;
   /** folder of the scenario file, for commands that ship beside it (FAULTLINE_SCENARIO_DIR) */
   scenarioDir?: string;
+  /** the scenario's params in effect, for commands (FAULTLINE_PARAM_<NAME>) */
+  params?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface WorkloadLookup {
@@ -145,12 +147,36 @@ export interface ProbeDef<S = any> {
 /** Everything needed to undo a fault, JSON-serialisable: it is journaled before inject. */
 export type UndoData = Record<string, JsonValue>;
 
+/**
+ * What a fault touches, judged from its spec alone, for a stand's blast-radius limits
+ * (`spec.limits` of a stand file). '*' names a node the fault picks at run time.
+ */
+export interface Footprint {
+  /** nodes out of service while the fault is injected (power-off, kill, drain, ...) */
+  nodesDown?: string[];
+  /** nodes changed but still serving (cordon, disk fill) */
+  nodes?: string[];
+  namespaces?: string[];
+  /** pods removed at once: all of them, a count, a share (0..1), or a scale to `replicas` */
+  pods?: {
+    namespace: string;
+    selector?: string | Record<string, string>;
+    workload?: { kind: string; name: string };
+    all?: boolean;
+    count?: number;
+    share?: number;
+    replicas?: number;
+  };
+}
+
 export interface FaultDef<S = any, U extends UndoData = UndoData> {
   kind: string;
   summary: string;
   schema: JsonSchema;
   requires: Capability[];
   describe(spec: S): string;
+  /** What it touches; a fault without one is refused on a stand with limits. */
+  footprint?(spec: S): Footprint;
   /** Work out the undo without side effects (may run preflight checks and refuse). */
   prepare(spec: S, ctx: Context): Promise<U>;
   /** Do it. Returns details for the record (e.g. which pods were chosen). */

@@ -3,6 +3,8 @@ import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { deadline, isAbortError, sleep } from '../core/abort.js';
 import { messageOf } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
+import { standSecrets } from '../core/stand-env.js';
+import { scrub as scrubSecrets } from '../core/child.js';
 import type { GateResult } from '../report/record.js';
 import type { GatePlan } from '../scenario/types.js';
 
@@ -41,8 +43,17 @@ async function attempt(input: GateInput, ms: number): Promise<Attempt> {
   }
 }
 
+/** Every verdict goes through here: the stand's secrets are scrubbed from whatever a probe measured. */
 function result(input: GateInput, fields: Omit<GateResult, 'step' | 'name' | 'probe'>): GateResult {
-  return { step: input.step, name: input.plan.name, probe: input.plan.probe, ...fields };
+  const secrets = standSecrets(input.ctx.stand);
+  const scrub = (t: string) => scrubSecrets(t, secrets);
+  const clean = {
+    ...fields,
+    value: scrub(fields.value),
+    ...(fields.observation === undefined ? {} : { observation: scrub(fields.observation) }),
+    ...(fields.data === undefined ? {} : { data: JSON.parse(scrub(JSON.stringify(fields.data))) as GateResult['data'] }),
+  };
+  return { step: input.step, name: input.plan.name, probe: input.plan.probe, ...clean };
 }
 
 async function once(input: GateInput): Promise<GateResult> {

@@ -8,6 +8,7 @@ import { standEnv, standSecrets } from '../core/stand-env.js';
 import type { Catalog } from '../core/catalog.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
+import { paramValues } from '../scenario/params.js';
 import { evaluateGate } from './gate.js';
 import { outcomeOf } from './outcome.js';
 import { Injections } from './injections.js';
@@ -73,7 +74,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
-  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
+  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params) };
   const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
@@ -126,7 +127,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           what: `action "${step.name}"`,
           timeoutMs: step.timeoutMs,
           signal,
-          env: standEnv(stand, ctx.scenarioDir),
+          env: standEnv(stand, ctx.scenarioDir, ctx.params),
           secrets: standSecrets(stand),
         });
         emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: r.tail });

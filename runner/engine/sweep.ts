@@ -15,6 +15,8 @@ export interface SweepOptions {
   catalog: Catalog;
   scenarios: Scenario[];
   stands: Stand[];
+  /** the scenarios as loaded for each stand (its params), in the order of `scenarios`; default: `scenarios` */
+  scenariosByStand?: ReadonlyMap<Stand, Scenario[]>;
   /** overrides each scenario's repeat */
   repeat?: number;
   resultsRoot: string;
@@ -62,14 +64,18 @@ export function exitCodeFor(records: RunRecord[]): ExitCodeValue {
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   checkProtected(opts.scenarios, opts.stands, opts.yes);
+  const forStand = (stand: Stand, i: number) => opts.scenariosByStand?.get(stand)?.[i] ?? opts.scenarios[i]!;
   const runId = newRunId();
   const resultsDir = resolve(join(opts.resultsRoot, runId));
   await mkdir(join(resultsDir, 'runs'), { recursive: true });
   const journal = await Journal.open(resultsDir);
   await journal.append(journalBegin(runId));
   const baseSeed = opts.seed ?? randomBytes(4).readUInt32BE() >>> 1;
-  const plan = opts.scenarios.flatMap((scenario) =>
-    opts.stands.flatMap((stand) => Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }))),
+  const plan = opts.scenarios.flatMap((_, si) =>
+    opts.stands.flatMap((stand) => {
+      const scenario = forStand(stand, si);
+      return Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }));
+    }),
   );
   const startedAt = Date.now();
   const reporter = opts.reporter(resultsDir);

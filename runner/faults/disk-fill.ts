@@ -39,6 +39,7 @@ const fault: FaultDef<DiskFillSpec, Undo> = {
     },
   },
   describe: (s) => `fill drive ${s.drive ?? 1} of ${s.node} to ${s.to}`,
+  footprint: (s) => ({ nodes: [s.node] }),
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'disk.fill', ['fillDisk', 'clearFill'], 'disk');
     checkNodes(d, 'disk.fill', [s.node]);

@@ -33,6 +33,7 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
     },
   },
   describe: (s) => `reboot ${s.node} into kernel ${s.kernel}${s.force ? ' (forced past the preflight)' : ''}`,
+  footprint: (s) => ({ nodesDown: [s.node] }),
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'node.bootKernel', ['bootKernel', 'setBootKernel', 'hasModule'], 'kernel');
     checkNodes(d, 'node.bootKernel', [s.node]);

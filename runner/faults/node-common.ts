@@ -53,6 +53,7 @@ export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node
     requires: ['nodes'],
     schema: { type: 'object', required: ['node'], additionalProperties: false, properties: { node: nodeNameSchema } },
     describe: (s) => f.describe(s.node),
+    footprint: (s) => ({ nodesDown: [s.node] }),
     async prepare(s, ctx) {
       checkNodes(driver(ctx, [f.op, f.undo]), f.kind, [s.node]);
       return { node: s.node };

@@ -33,6 +33,7 @@ const fault: FaultDef<CordonSpec, CordonUndo> = {
   requires: ['kubernetes'],
   schema: { type: 'object', required: ['node'], additionalProperties: false, properties: { node: { type: 'string', minLength: 1 } } },
   describe: (s) => `cordon node ${s.node}`,
+  footprint: (s) => ({ nodes: [s.node] }),
   prepare: (s, ctx) => prepareCordon(s.node, ctx, 'node.cordon'),
   async inject(s, undo, ctx) {
     await setUnschedulable(kubeOf(ctx, 'node.cordon'), s.node, true, ctx.signal);

@@ -31,6 +31,8 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
     },
   },
   describe: (s) => `drain node ${s.node} within ${s.timeout}`,
+  // its pods leave it: down for the storage on it
+  footprint: (s) => ({ nodesDown: [s.node] }),
   prepare: (s, ctx) => prepareCordon(s.node, ctx, 'node.drain'),
   async inject(s, _undo, ctx) {
     const kube = kubeOf(ctx, 'node.drain');

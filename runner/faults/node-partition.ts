@@ -31,6 +31,12 @@ const fault: FaultDef<NodePartitionSpec, Undo> = {
   },
   describe: (s) =>
     s.isolate ? `isolate ${s.isolate} from the other nodes` : `partition nodes into ${(s.groups ?? []).map((g) => `{${g.join(', ')}}`).join(' | ')}`,
+  // a node cut off from the largest group is down for the cluster
+  footprint(s) {
+    if (s.isolate) return { nodesDown: [s.isolate] };
+    const groups = [...(s.groups ?? [])].sort((a, b) => b.length - a.length);
+    return { nodesDown: groups.slice(1).flat(), nodes: groups[0] ?? [] };
+  },
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'node.partition', ['partition', 'heal'], 'network');
     const groups = s.isolate ? [[s.isolate], d.list().filter((n) => n !== s.isolate)] : (s.groups ?? []);

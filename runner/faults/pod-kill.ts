@@ -53,6 +53,10 @@ const fault: FaultDef<PodKillSpec, Undo> = {
   },
   describe: (s) =>
     `kill ${s.percent !== undefined ? `${typeof s.percent === 'number' ? `${s.percent}%` : s.percent} of` : s.count ?? 1} pod(s) ${selectorString(s.selector)} in ${s.namespace}`,
+  footprint: (s) => ({
+    namespaces: [s.namespace],
+    pods: { namespace: s.namespace, selector: s.selector, ...(s.percent !== undefined ? { share: typeof s.percent === 'number' ? s.percent / 100 : parsePercent(s.percent) ?? 1 } : { count: s.count ?? 1 }) },
+  }),
   async prepare(s, ctx) {
     kubeOf(ctx, 'pod.kill');
     // Nothing to restore: the pods' controllers recreate them.

@@ -41,6 +41,7 @@ const fault: FaultDef<KillAllSpec, Undo> = {
   },
   describe: (s) =>
     `kill all pods of ${s.workload ? describeWorkload({ ...s.workload, namespace: s.namespace }) : `${selectorString(s.selector!)} in ${s.namespace}`}`,
+  footprint: (s) => ({ namespaces: [s.namespace], pods: { namespace: s.namespace, selector: s.selector, workload: s.workload, all: true } }),
   async prepare(s, ctx) {
     const kube = kubeOf(ctx, 'pods.killAll');
     if (s.selector) return { namespace: s.namespace, selector: selectorString(s.selector) };

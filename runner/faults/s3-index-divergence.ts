@@ -143,6 +143,8 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     },
   },
   describe: (s) => `bucket-index divergence for ${s.bucket} (${s.method ?? 'hide'}), kept on ${s.keep?.join(', ') ?? 'the last node'}`,
+  // deleteDuringOutage stops the kept nodes; hide moves directories on the drives of every other node
+  footprint: (s) => ((s.method ?? 'hide') === 'deleteDuringOutage' ? { nodesDown: s.keep ?? ['*'] } : { nodes: ['*'] }),
   async prepare(s, ctx) {
     const drives = standDrives(ctx.stand, 's3.indexDivergence');
     const nodes = Object.keys(drives);

@@ -60,6 +60,7 @@ const fault: FaultDef<ScaleSpec, Undo> = {
     },
   },
   describe: (s) => `scale ${label(s)} to ${s.replicas}`,
+  footprint: (s) => ({ namespaces: [s.namespace], pods: { namespace: s.namespace, workload: { kind: s.kind, name: s.name }, replicas: s.replicas } }),
   async prepare(s, ctx) {
     const ref = { kind: s.kind, namespace: s.namespace, name: s.name };
     return { ...ref, replicas: await readReplicas(kubeOf(ctx, 'scale'), ref, ctx.signal) };

@@ -7,6 +7,7 @@
 import type { JsonSchema } from '../core/contracts.js';
 import type { Catalog } from '../core/catalog.js';
 import { durationSchema, nameSchema, percentSchema } from '../spec/fragments.js';
+import { paramsSchema } from './params.js';
 
 function oneKindOf(defs: ReadonlyMap<string, { schema: JsonSchema; summary: string }>, what: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
@@ -89,6 +90,7 @@ function buildSchema({ faults, probes, workloads }: Catalog): JsonSchema {
         additionalProperties: false,
         required: ['steps'],
         properties: {
+          params: paramsSchema,
           requires: {
             type: 'array',
             items: { enum: ['s3', 'nodes', 'network', 'disk', 'kernel', 'kubernetes', 'metrics'] },
@@ -134,6 +136,7 @@ function buildSchema({ faults, probes, workloads }: Catalog): JsonSchema {
                   },
                 },
                 when: trigger,
+                if: { type: 'boolean', description: 'false leaves the step out (usually ${{ params.<name> }}); a revert of a left-out fault is left out too' },
               },
             },
           },

@@ -3,7 +3,7 @@
  * problem is reported as file:line:col plus the path inside the document.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, isAlias, isCollection, visit, type Node, type Document } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { InputProblem } from '../core/errors.js';
 import type { JsonSchema } from '../core/contracts.js';
@@ -25,16 +25,39 @@ export function formatPath(path: (string | number)[]): string {
   return out;
 }
 
+const maxAliasCount = 100;
+
 /** Parses YAML text; syntax errors come back as problems with positions. */
 export function parseYaml(file: string, text: string): { doc?: SourceDocument; problems: InputProblem[] } {
   const lc = new LineCounter();
-  const ydoc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // logLevel silent: yaml's warnings become problems here instead of lines on stderr
+  const ydoc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   const problems: InputProblem[] = [];
-  for (const e of ydoc.errors) {
+  for (const e of [...ydoc.errors, ...ydoc.warnings]) {
     const pos = lc.linePos(e.pos[0]);
     problems.push({ file, line: pos.line, col: pos.col, path: '', message: e.message.split('\n')[0]! });
   }
   if (problems.length) return { problems };
+  const at = (node: Node | null | undefined) => {
+    const p = lc.linePos(node?.range?.[0] ?? 0);
+    return { file, line: p.line, col: p.col, path: '' };
+  };
+  // a mapping or list as a key has no JSON form (yaml would only warn and stringify it)
+  visit(ydoc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key) || isAlias(pair.key)) problems.push({ ...at(pair.key as Node), message: 'a key must be a plain value, not a mapping, list or alias' });
+    },
+  });
+  if (problems.length) return { problems };
+  let value: unknown;
+  try {
+    value = ydoc.toJS({ maxAliasCount: maxAliasCount });
+  } catch (err) {
+    // yaml refuses to expand aliases past the count (an alias bomb): point at the first alias
+    let first: Node | undefined;
+    visit(ydoc, { Alias: (_, n) => ((first = n), visit.BREAK) });
+    return { problems: [{ ...at(first), message: `aliases expand too much (more than ${maxAliasCount} uses): ${(err as Error).message}` }] };
+  }
 
   const position = (path: (string | number)[], atKey = false) => {
     let node: unknown = ydoc.contents;
@@ -53,13 +76,14 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
       } else break;
     }
     const start = last?.range?.[0];
-    if (start === undefined) return undefined;
+    // a document holding only comments has no node at all: the problem is the file's start
+    if (start === undefined) return path.length ? undefined : { line: 1, col: 1 };
     const p = lc.linePos(start);
     return { line: p.line, col: p.col };
   };
   const doc: SourceDocument = {
     file,
-    value: ydoc.toJS({ maxAliasCount: 100 }),
+    value,
     position,
     problem: (path, message, atKey) => ({ file, ...position(path, atKey), path: formatPath(path), message }),
   };

@@ -5,12 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { JsonSchema } from '../core/contracts.js';
+import type { JsonSchema, JsonValue } from '../core/contracts.js';
 import type { Catalog } from '../core/catalog.js';
 import type { NodeSpec } from '../core/stand-kind.js';
 import { InvalidInputError } from '../core/errors.js';
 import { packageRoot } from '../core/files.js';
-import { readYaml, validateAgainst } from '../spec/yaml-document.js';
+import { readYaml, validateAgainst, type SourceDocument } from '../spec/yaml-document.js';
+import { standLimitsSchema, standParamsSchema } from '../spec/stand-fields.js';
 
 export interface StandFile {
   apiVersion: 'faultline/v1';
@@ -27,6 +28,10 @@ export interface StandFile {
     health?: string;
     metrics?: string;
     nodes?: NodeSpec;
+    /** values for the scenarios' params */
+    params?: Record<string, JsonValue>;
+    /** blast-radius limits */
+    limits?: Record<string, unknown>;
   };
 }
 
@@ -138,6 +143,8 @@ export function standFileSchema(catalog: Catalog): JsonSchema {
           health: { ...url, description: 'health endpoint of the storage service' },
           metrics: { ...url, description: 'Prometheus HTTP API or /metrics URL' },
           nodes: nodesSchema(catalog),
+          params: standParamsSchema,
+          limits: standLimitsSchema,
         },
       },
     },
@@ -159,9 +166,14 @@ export function standFilePath(ref: string): string | undefined {
   return undefined;
 }
 
-export async function loadStandFile(file: string, catalog: Catalog): Promise<StandFile> {
+/** A stand file that passed the schema and the rules, with positions (for params and limits). */
+export async function readStandDocument(file: string, catalog: Catalog): Promise<SourceDocument> {
   const { doc, problems } = await readYaml(file);
   if (!doc) throw new InvalidInputError(problems);
+  const v = doc.value;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new InvalidInputError([doc.problem([], `${v === null || v === undefined ? 'holds no document' : 'is not a mapping'}; a stand file is a mapping with apiVersion, kind, metadata and spec`)]);
+  }
   const schemaProblems = validateAgainst(doc, schemaOf(catalog));
   const spec = (doc.value as StandFile).spec ?? {};
   if (!schemaProblems.length && spec.embedded && (spec.s3 || spec.nodes || spec.kubernetes)) {
@@ -171,5 +183,9 @@ export async function loadStandFile(file: string, catalog: Catalog): Promise<Sta
     schemaProblems.push(doc.problem(['spec', 'options'], 'options are for an embedded stand; add spec.embedded'));
   }
   if (schemaProblems.length) throw new InvalidInputError(schemaProblems);
-  return doc.value as StandFile;
+  return doc;
+}
+
+export async function loadStandFile(file: string, catalog: Catalog): Promise<StandFile> {
+  return (await readStandDocument(file, catalog)).value as StandFile;
 }

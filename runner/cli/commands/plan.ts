@@ -7,7 +7,10 @@ import { missingCapabilities } from '../../engine/run.js';
 import { describeTrigger } from '../../engine/trigger.js';
 import { formatDuration } from '../../core/units.js';
 import type { Stand } from '../../core/contracts.js';
-import { parseSets } from './run.js';
+import { standEnv } from '../../core/stand-env.js';
+import { paramValues } from '../../scenario/params.js';
+import type { StandSettings } from '../../scenario/stand-settings.js';
+import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
 
 function stepLine(step: Step, { faults, probes }: Catalog): string {
   const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
@@ -30,9 +33,36 @@ function stepLine(step: Step, { faults, probes }: Catalog): string {
   }
 }
 
+const sourceText = (source: string, settings?: StandSettings) =>
+  source === 'cli' ? '--param' : source === 'stand' ? `stand file ${settings?.file ?? ''}`.trim() : 'default';
+
+/** The params in effect and the names the stand offers a scenario (nodes, endpoints, environment). */
+function namesText(scenario: Scenario, stand: Stand, settings?: StandSettings): string[] {
+  const lines: string[] = [];
+  const params = Object.entries(scenario.params ?? {});
+  if (params.length) {
+    lines.push('  params:');
+    for (const [name, p] of params) lines.push(`    ${name} = ${JSON.stringify(p.value)} (${sourceText(p.source, settings)})${p.description ? ` — ${p.description}` : ''}`);
+  }
+  const unused = [...(settings?.params.keys() ?? [])].filter((n) => !(n in (scenario.params ?? {})));
+  if (unused.length) lines.push(`  stand file params this scenario does not declare (ignored): ${unused.join(', ')}`);
+  const offers: string[] = [];
+  const nodes = stand.nodes?.list() ?? [];
+  if (nodes.length) offers.push(`nodes ${nodes.join(', ')}`);
+  if (stand.s3) offers.push(`S3 ${stand.s3.endpoint} (${stand.s3.region})`);
+  if (stand.kube) offers.push(`kube context ${stand.kube.context}`);
+  if (stand.healthUrl) offers.push(`health ${stand.healthUrl}`);
+  if (stand.metricsUrl) offers.push(`metrics ${stand.metricsUrl}`);
+  if (offers.length) lines.push(`  stand offers: ${offers.join('; ')}`);
+  lines.push(`  actions and cmd probes get: ${Object.keys(standEnv(stand, '.', paramValues(scenario.params))).join(', ')}`);
+  return lines;
+}
+
 /** Every action the run would take, in order; touches nothing. */
-export function planText(scenario: Scenario, stand: Stand, catalog: Catalog): string {
+export function planText(scenario: Scenario, stand: Stand, catalog: Catalog, settings?: StandSettings): string {
   const lines = [`scenario ${scenario.name} (${scenario.file}) on stand ${stand.name} [${stand.driver}], ${scenario.repeat}x, timeout ${formatDuration(scenario.timeoutMs)}`];
+  lines.push(...namesText(scenario, stand, settings));
+  if (settings?.limits) lines.push(`  within the limits of ${settings.file}`);
   const missing = missingCapabilities(scenario, stand);
   if (missing.length) {
     lines.push(`  SKIPPED: stand lacks ${missing.join(', ')}`);
@@ -53,12 +83,13 @@ export function planCommand(program: Command, catalog: Catalog): void {
     .description('print every action a run would take on a stand; touches nothing')
     .argument('<scenario>', 'scenario file')
     .requiredOption('--stand <name|file>', 'stand name or stand file')
-    .option('--set <workload.field=value>', 'override a workload field (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
-    .action(async (file: string, opts: { stand: string; set: string[] }) => {
-      const [scenario] = await loadScenarios([file], catalog, parseSets(opts.set));
+    .option(...paramOption, collect, [])
+    .action(async (file: string, opts: { stand: string; param: string[] }) => {
+      const { settings, load } = await scenarioInputs(opts.stand, opts.param, catalog);
+      const [scenario] = await loadScenarios([file], catalog, load);
       const stand = await resolveStand(opts.stand, catalog, AbortSignal.timeout(30_000));
       try {
-        process.stdout.write(planText(scenario!, stand, catalog) + '\n');
+        process.stdout.write(planText(scenario!, stand, catalog, settings) + '\n');
       } finally {
         await stand.close();
       }

@@ -8,6 +8,8 @@ import { abortOnSignals } from '../interrupt.js';
 import { reportersFor } from '../reporters.js';
 import type { Stand } from '../../core/contracts.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
+import type { Scenario } from '../../scenario/types.js';
+import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
 
 interface RunOpts {
   stand: string[];
@@ -16,20 +18,7 @@ interface RunOpts {
   json: boolean;
   yes: boolean;
   seed?: string;
-  set: string[];
-}
-
-const collect = (v: string, acc: string[]) => [...acc, v];
-
-/** `--set upload.size=3.1GiB` pairs */
-export function parseSets(sets: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of sets) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new FaultlineError('invalid-set', `--set ${s}: expected <workload>.<field>=<value>`, { exitCode: ExitCode.invalidInput });
-    out[s.slice(0, eq)] = s.slice(eq + 1);
-  }
-  return out;
+  param: string[];
 }
 
 export function runCommand(program: Command, catalog: Catalog): void {
@@ -43,9 +32,12 @@ export function runCommand(program: Command, catalog: Catalog): void {
     .option('--json', 'print the matrix and records as JSON on stdout', false)
     .option('--yes', 'allow destructive scenarios on protected stands', false)
     .option('--seed <n>', 'seed for random choices (recorded in the results)')
-    .option('--set <workload.field=value>', 'override a workload field, e.g. --set upload.size=3.1GiB (repeatable)', collect, [])
+    .option(...paramOption, collect, [])
     .action(async (paths: string[], opts: RunOpts) => {
-      const scenarios = await loadScenarios(paths, catalog, parseSets(opts.set));
+      // each stand file sets its own params and limits: the scenarios are loaded once per stand
+      const perRef: Scenario[][] = [];
+      for (const ref of opts.stand) perRef.push(await loadScenarios(paths, catalog, (await scenarioInputs(ref, opts.param, catalog)).load));
+      const scenarios = perRef[0]!;
       const repeat = opts.repeat === undefined ? undefined : Number(opts.repeat);
       if (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0)) {
         throw new FaultlineError('invalid-repeat', '--repeat takes a positive whole number', { exitCode: ExitCode.invalidInput });
@@ -58,6 +50,7 @@ export function runCommand(program: Command, catalog: Catalog): void {
           catalog,
           scenarios,
           stands,
+          scenariosByStand: new Map(stands.map((s, i) => [s, perRef[i]!])),
           repeat,
           resultsRoot: opts.results,
           seed: opts.seed === undefined ? undefined : Number(opts.seed),

@@ -3,15 +3,18 @@ import { loadScenarios } from '../../scenario/load.js';
 import { resolveStand } from '../../stands/resolve.js';
 import type { Catalog } from '../../core/catalog.js';
 import { missingCapabilities } from '../../engine/run.js';
+import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
 
 export function validateCommand(program: Command, catalog: Catalog): void {
   program
     .command('validate')
     .description('check scenario files (schema and rules) without running anything')
     .argument('<paths...>', 'scenario files or directories')
-    .option('--stand <name|file>', 'also check each scenario\'s required capabilities against this stand')
-    .action(async (paths: string[], opts: { stand?: string }) => {
-      const scenarios = await loadScenarios(paths, catalog);
+    .option('--stand <name|file>', "also check against this stand: its params, its limits, each scenario's required capabilities")
+    .option(...paramOption, collect, [])
+    .action(async (paths: string[], opts: { stand?: string; param: string[] }) => {
+      const { load } = await scenarioInputs(opts.stand, opts.param, catalog);
+      const scenarios = await loadScenarios(paths, catalog, load);
       const stand = opts.stand ? await resolveStand(opts.stand, catalog, AbortSignal.timeout(30_000)) : undefined;
       for (const s of scenarios) {
         const missing = stand ? missingCapabilities(s, stand) : [];
