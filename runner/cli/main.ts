@@ -6,6 +6,7 @@ import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { standCommand } from './commands/stand.js';
 import { recoverCommand } from './commands/recover.js';
+import { reportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('faultline')
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [validateCommand, planCommand, runCommand, standCommand, recoverCommand]) add(program);
+  for (const add of [validateCommand, planCommand, runCommand, reportCommand, standCommand, recoverCommand]) add(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

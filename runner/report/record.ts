@@ -1,5 +1,6 @@
 /** The result record of one run (scenario x stand x iteration) and the events reporters hear. */
 import type { JsonValue, TimelineEvent } from '../core/contracts.js';
+import type { Comparison } from './baseline.js';
 
 export type Verdict = 'pass' | 'fail' | 'unknown';
 
@@ -23,7 +24,16 @@ export interface GateResult {
   /** the probe's last observation */
   observation?: string;
   data?: Record<string, JsonValue>;
+  /** epoch ms the gate step began evaluating */
+  startedAt?: number;
+  /** epoch ms of the verdict */
+  endedAt?: number;
+  /** epoch ms a `within` bound counted from, when that was not the gate's start (`since`) */
+  boundStartAt?: number;
 }
+
+/** A workload's progress at a moment: [epoch ms, fraction 0..1]. */
+export type ProgressSample = [number, number];
 
 export interface FaultResult {
   step: number;
@@ -46,6 +56,10 @@ export interface RunRecord {
   iteration: number;
   repeat: number;
   seed: number;
+  /** the machine that ran it (os.hostname) */
+  host?: string;
+  /** "i/n" when the sweep ran one shard of the plan */
+  shard?: string;
   status: RunStatus;
   /** why skipped / error / interrupted / which gate failed */
   reason?: string;
@@ -56,6 +70,8 @@ export interface RunRecord {
   faults: FaultResult[];
   workloads: Record<string, Record<string, JsonValue>>;
   timeline: TimelineEvent[];
+  /** progress samples per workload, thinned (see engine/progress-samples.ts) */
+  progress?: Record<string, ProgressSample[]>;
 }
 
 export interface MatrixCell {
@@ -84,6 +100,10 @@ export interface Matrix {
   scenarios: string[];
   stands: string[];
   cells: MatrixCell[];
+  /** the sweep ids merged into this matrix (`faultline report|merge`), when more than one */
+  sources?: string[];
+  /** against `--baseline` */
+  comparison?: Comparison;
 }
 
 /**

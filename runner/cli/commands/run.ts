@@ -7,6 +7,9 @@ import { abortOnSignals } from '../interrupt.js';
 import { reportersFor } from '../reporters.js';
 import type { Stand } from '../../core/contracts.js';
 import { FaultlineError } from '../../core/errors.js';
+import { parseShard } from '../../engine/shard.js';
+import { safeSegment } from '../../report/format.js';
+import { parseS3Url, uploadBase, uploadFolder } from '../../report/upload.js';
 
 interface RunOpts {
   stand: string[];
@@ -16,6 +19,9 @@ interface RunOpts {
   yes: boolean;
   seed?: string;
   set: string[];
+  shard?: string;
+  runId?: string;
+  upload?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -43,12 +49,20 @@ export function runCommand(program: Command): void {
     .option('--yes', 'allow destructive scenarios on protected stands', false)
     .option('--seed <n>', 'seed for random choices (recorded in the results)')
     .option('--set <workload.field=value>', 'override a workload field, e.g. --set upload.size=3.1GiB (repeatable)', collect, [])
+    .option('--shard <i/n>', 'run only part i of n of the plan (scenario x stand x iteration), the same part on every machine')
+    .option('--run-id <id>', 'sweep id (default: a new one); give the shards of one sweep the same id')
+    .option('--upload <s3://bucket/prefix>', 'after the sweep, copy the run folder to S3 under <prefix>/<folder name>/ (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS SDK credentials)')
     .action(async (paths: string[], opts: RunOpts) => {
       const scenarios = await loadScenarios(paths, parseSets(opts.set));
       const repeat = opts.repeat === undefined ? undefined : Number(opts.repeat);
       if (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0)) {
         throw new FaultlineError('invalid-repeat', '--repeat takes a positive whole number', { exitCode: 2 });
       }
+      const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+      if (opts.runId !== undefined && (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(opts.runId) || safeSegment(opts.runId) !== opts.runId)) {
+        throw new FaultlineError('invalid-run-id', `--run-id ${opts.runId}: letters, digits, ".", "_" and "-" only (it names a folder)`, { exitCode: 2 });
+      }
+      const upload = opts.upload === undefined ? undefined : parseS3Url(opts.upload);
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
       const stands: Stand[] = [];
       try {
@@ -62,9 +76,17 @@ export function runCommand(program: Command): void {
           yes: opts.yes,
           signal: interrupt.signal,
           reporter: reportersFor,
+          runId: opts.runId,
+          shard,
         });
         if (opts.json) process.stdout.write(JSON.stringify({ runId: result.runId, resultsDir: result.resultsDir, exitCode: result.exitCode, matrix: result.matrix, records: result.records }, null, 2) + '\n');
         process.exitCode = result.exitCode;
+        if (upload) {
+          // an interrupted sweep's results are worth keeping too: then a short bound of its own, as the run's signal has fired
+          const bound = interrupt.signal.aborted ? AbortSignal.timeout(60_000) : deadline(interrupt.signal, 15 * 60_000);
+          const keys = await uploadFolder(result.resultsDir, upload, bound);
+          process.stderr.write(`uploaded ${keys.length} files to s3://${upload.bucket}/${uploadBase(result.resultsDir, upload)}/\n`);
+        }
       } finally {
         interrupt.dispose();
         await Promise.all(stands.map((s) => s.close()));
