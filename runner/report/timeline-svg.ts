@@ -46,14 +46,16 @@ export function timelineSvg(r: RunRecord, esc: (s: string) => string): string {
     const fy = (f: number) => base - f * (base - top);
     const pts = w.points.map(([t, f]) => `${n(x(t))},${n(fy(f))}`).join(' ');
     const last = w.points.at(-1);
+    const sx = w.settled ? x(w.settled.at) : 0;
     const settled = w.settled
-      ? `<line class="settled ${esc(w.settled.state)}" x1="${n(x(w.settled.at))}" x2="${n(x(w.settled.at))}" y1="${n(top)}" y2="${n(base)}"/>` +
-        `<text class="mark-label" x="${n(x(w.settled.at) + 4)}" y="${n(top + 10)}">${esc(`${w.settled.state} +${sec(w.settled.at - m.start)}`)}</text>`
+      ? `<line class="settled ${esc(w.settled.state)}" x1="${n(sx)}" x2="${n(sx)}" y1="${n(top)}" y2="${n(base)}"/>` +
+        `<text class="mark-label" x="${n(sx < 800 ? sx + 4 : sx - 4)}" y="${n(top + 10)}" text-anchor="${sx < 800 ? 'start' : 'end'}">${esc(`${w.settled.state} +${sec(w.settled.at - m.start)}`)}</text>`
       : '';
     rows.push(
       `<g class="workload-row" data-kind="workload" data-name="${esc(w.name)}">` +
         `<text class="row-label workload" x="${labelWidth}" y="${n(y + workloadHeight / 2 + 4)}" text-anchor="end">${esc(cut(`⇡ ${w.name}`, 36))}</text>` +
         `<line class="lane" x1="${plotLeft}" x2="${plotRight}" y1="${n(base)}" y2="${n(base)}"/><line class="lane" x1="${plotLeft}" x2="${plotRight}" y1="${n(top)}" y2="${n(top)}"/>` +
+        `<text class="pct" x="${plotLeft + 3}" y="${n(top + 9)}">100%</text><text class="pct" x="${plotLeft + 3}" y="${n(base - 2)}">0</text>` +
         (pts ? `<polyline class="progress" data-kind="progress" points="${pts}"><title>${esc(`${w.name}: ${Math.round((last?.[1] ?? 0) * 100)}% at +${sec((last?.[0] ?? m.start) - m.start)}`)}</title></polyline>` : '') +
         settled +
         `</g>`,
@@ -77,6 +79,9 @@ export function timelineSvg(r: RunRecord, esc: (s: string) => string): string {
 function gateRow(g: GateMark, y: number, x: (t: number) => number, n: (v: number) => string, label: string, esc: (s: string) => string, start: number): string {
   const mid = y + rowHeight / 2;
   const parts = [label];
+  if (g.at - g.from > 0) {
+    parts.push(`<line class="evaluating" x1="${n(x(g.from))}" x2="${n(x(g.at))}" y1="${n(mid + 8)}" y2="${n(mid + 8)}"><title>${esc(`${g.name}: evaluated from +${sec(g.from - start)} to +${sec(g.at - start)}`)}</title></line>`);
+  }
   if (g.bound) {
     const x1 = x(g.bound.from);
     const x2 = x(g.bound.to);
