@@ -104,7 +104,7 @@ export async function readFolder(folder: string): Promise<RunRecord[]> {
     try {
       value = JSON.parse(text);
     } catch (err) {
-      problems.push({ file, ...positionOf(text, err), path: '', message: `not JSON: ${(err as Error).message}` });
+      problems.push({ file, ...positionOf(text), path: '', message: `not JSON: ${parseComplaint(err)}` });
       continue;
     }
     const why = notARecord(value);
@@ -133,11 +133,35 @@ function notARecord(v: unknown): string | undefined {
   return undefined;
 }
 
-/** line:col of a JSON.parse error, when its message names a position. */
-function positionOf(text: string, err: unknown): { line?: number; col?: number } {
-  const m = /position (\d+)/.exec((err as Error).message);
-  if (!m) return {};
-  const before = text.slice(0, Number(m[1]));
-  const lines = before.split('\n');
+/**
+ * line:col of the first character that makes `text` invalid JSON. Node's messages do not
+ * always name a position, so this finds the shortest prefix that is wrong rather than
+ * unfinished (a prefix of valid JSON only ever fails for running out of input).
+ */
+function positionOf(text: string): { line?: number; col?: number } {
+  const wrong = (k: number) => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (err) {
+      const msg = (err as Error).message;
+      const at = /position (\d+)/.exec(msg);
+      return !/end of JSON input/.test(msg) && !(at && Number(at[1]) >= k);
+    }
+  };
+  if (!wrong(text.length)) return {};
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (wrong(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const lines = text.slice(0, lo - 1).split('\n');
   return { line: lines.length, col: lines.at(-1)!.length + 1 };
+}
+
+/** The parser's complaint without the excerpt of the file it quotes. */
+function parseComplaint(err: unknown): string {
+  return (err as Error).message.replace(/,\s*(\.\.\.)?".*$/s, '').replace(/\s*in JSON at position.*$/s, '');
 }
