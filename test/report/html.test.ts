@@ -14,8 +14,14 @@ describe('report/html', () => {
     assert.ok(html.includes(failedGate.value));
     assert.ok(html.includes('PutObject: 503 SlowDown'), 'last observation');
     assert.ok(html.includes('power off node4'), 'fault');
-    assert.match(html, /class="bar" style="left:\d+(\.\d+)?%;width:\d+(\.\d+)?%"/, 'fault on the time axis');
-    assert.match(html, /<td class="cell flaky"><a href="#run-5">2\/3 flaky<\/a><\/td>/, 'flaky cell links to its failed run');
+    assert.equal(html.match(/<svg class="timeline"/g)?.length, 6, 'a timeline per run that was not skipped');
+    assert.match(html, /<rect class="fault-band" data-kind="fault-band" data-id="node\.powerOff" x="[\d.]+" y="\d+" width="[\d.]+"/, 'fault window as a band');
+    assert.match(html, /<g class="gate-mark fail" data-kind="gate-mark" data-gate="new upload works within 30s" data-verdict="fail"/, 'failed gate marked failed');
+    assert.match(
+      html,
+      /<td class="cell flaky"><span class="label">2\/3 flaky<\/span> <span class="runs"><a class="run-link pass" href="#run-4"[^>]*>#1<\/a> <a class="run-link fail" href="#run-5"[^>]*>#2<\/a> <a class="run-link pass" href="#run-6"[^>]*>#3<\/a><\/span><\/td>/,
+      'the cell links to each of its runs',
+    );
     assert.match(html, /<details class="run fail" id="run-5" open>/, 'failed runs start open');
   });
 
