@@ -10,7 +10,7 @@ import { send, withS3 } from '../../runner/probes/s3-client.js';
 import { mergedMatrix } from '../../runner/report/combine.js';
 import { writeResultsFolder } from '../../runner/report/files.js';
 import { parseS3Url, uploadFolder, uploadTarget } from '../../runner/report/upload.js';
-import { record, sweep } from './fixtures.js';
+import { record, sweep } from '../report/fixtures.js';
 import { startMinio, type OwnMinio } from './minio.js';
 
 const bin = join(packageRoot(), 'bin', 'faultline.js');
