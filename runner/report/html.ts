@@ -33,7 +33,7 @@ ${matrix.comparison ? comparisonBlock(matrix.comparison) : ''}
 <h2>Matrix</h2>
 ${matrixTable(matrix, records, anchor)}
 <h2>Runs</h2>
-${records.map((r) => runSection(r, anchor.get(r)!)).join('\n')}
+${records.map((r) => runSection(r, anchor.get(r)!, !!matrix.sources)).join('\n')}
 </body>
 </html>
 `;
@@ -54,7 +54,7 @@ function matrixTable(m: Matrix, records: readonly RunRecord[], anchor: Map<RunRe
   return `<table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-function runSection(r: RunRecord, id: string): string {
+function runSection(r: RunRecord, id: string, showSweep: boolean): string {
   const open = r.status === 'pass' || r.status === 'skipped' ? '' : ' open';
   const problems = problemLines(r);
   const facts: [string, string | undefined][] = [
@@ -71,7 +71,7 @@ function runSection(r: RunRecord, id: string): string {
     ['reason', r.reason],
   ];
   return `<details class="run ${r.status}" id="${id}"${open}>
-<summary><span class="badge ${r.status}">${esc(r.status.toUpperCase())}</span> ${esc(runLabel(r))}${r.reason ? ` — ${esc(r.reason)}` : ''}</summary>
+<summary><span class="badge ${r.status}">${esc(r.status.toUpperCase())}</span> ${esc(runLabel(r))}${showSweep ? ` <span class="sweep">· ${esc(r.runId)}</span>` : ''}${r.reason ? ` — ${esc(r.reason)}` : ''}</summary>
 <dl>${facts.filter(([, v]) => v).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v!)}</dd>`).join('')}</dl>
 ${problems.length ? `<ul class="problems">${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
 ${r.status === 'skipped' ? '' : `<div class="timeline-svg">${timelineSvg(r, esc)}</div>`}

@@ -8,7 +8,9 @@ import type { Matrix, RunRecord } from './record.js';
 import type { Comparison } from './baseline.js';
 
 export function toJUnit(matrix: Matrix, records: readonly RunRecord[]): string {
-  const suites = matrix.scenarios.map((sc) => suite(sc, records.filter((r) => r.scenario.name === sc)));
+  // merged from several sweeps, "x @ local #1" is no longer one run: the sweep id tells them apart
+  const name = matrix.sources ? (r: RunRecord) => `${runLabel(r)} (${r.runId})` : runLabel;
+  const suites = matrix.scenarios.map((sc) => suite(sc, records.filter((r) => r.scenario.name === sc), name));
   const total = tally(records);
   if (matrix.comparison) {
     const b = baselineSuite(matrix.comparison);
@@ -25,20 +27,20 @@ export function toJUnit(matrix: Matrix, records: readonly RunRecord[]): string {
   ].join('\n');
 }
 
-function suite(scenario: string, runs: RunRecord[]): string {
+function suite(scenario: string, runs: RunRecord[], name: (r: RunRecord) => string): string {
   const t = tally(runs);
   const time = runs.reduce((s, r) => s + runDuration(r), 0);
   const start = runs.length ? Math.min(...runs.map((r) => r.startedAt)) : 0;
   const file = runs[0]?.scenario.file;
   return [
     `  <testsuite name="${attr(scenario)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${seconds(time)}" timestamp="${timestamp(start)}"${file ? ` file="${attr(file)}"` : ''}>`,
-    ...runs.map(testcase),
+    ...runs.map((r) => testcase(r, name(r))),
     '  </testsuite>',
   ].join('\n');
 }
 
-function testcase(r: RunRecord): string {
-  const open = `    <testcase name="${attr(runLabel(r))}" classname="${attr(r.scenario.name)}" time="${seconds(runDuration(r))}">`;
+function testcase(r: RunRecord, name: string): string {
+  const open = `    <testcase name="${attr(name)}" classname="${attr(r.scenario.name)}" time="${seconds(runDuration(r))}">`;
   const body: string[] = [];
   const problems = problemLines(r);
   if (r.status === 'skipped') {

@@ -18,14 +18,17 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** scenario, stand, then when it started; ties by sweep id and iteration. */
+/**
+ * scenario, stand, sweep id (default ids sort by time), iteration; ties by start time.
+ * Shards of one sweep that ran at once on many machines come out in iteration order.
+ */
 export function compareRecords(a: RunRecord, b: RunRecord): number {
   return (
     cmp(a.scenario.name, b.scenario.name) ||
     cmp(a.stand.name, b.stand.name) ||
-    a.startedAt - b.startedAt ||
     cmp(a.runId, b.runId) ||
-    a.iteration - b.iteration
+    a.iteration - b.iteration ||
+    a.startedAt - b.startedAt
   );
 }
 

@@ -76,9 +76,9 @@ describe('report/merge', () => {
     assert.deepEqual(key(forward), [
       'x:a-first@local#1',
       'y:power-off-mid-upload@kwok#1',
-      'y:power-off-mid-upload@local#1',
       'x:power-off-mid-upload@local#1',
       'x:power-off-mid-upload@local#2',
+      'y:power-off-mid-upload@local#1',
     ]);
     // and the folder holding both run folders reads the same
     assert.deepEqual(key((await readResults([root])).records), key(forward));
@@ -100,7 +100,10 @@ describe('report/merge', () => {
     assert.deepEqual(again.records, combined.records);
     assert.deepEqual(JSON.parse(await readFile(join(out, 'matrix.json'), 'utf8')).cells[0].records, ['runs/x/power-off-mid-upload--local--1.json', 'runs/y/power-off-mid-upload--local--1.json', 'runs/x/power-off-mid-upload--local--2.json']);
     assert.match(await readFile(join(out, 'summary.md'), 'utf8'), /\| power-off-mid-upload \| 2\/3 flaky \|/);
-    assert.match(await readFile(join(out, 'junit.xml'), 'utf8'), /tests="3" failures="1"/);
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    assert.match(junit, /tests="3" failures="1"/);
+    assert.match(junit, /testcase name="power-off-mid-upload @ local #1 \(x\)"/, 'runs of different sweeps keep distinct names');
+    assert.match(junit, /testcase name="power-off-mid-upload @ local #1 \(y\)"/);
   });
 
   it('a file under runs/ that is not a record is invalid input at file:line:col', async () => {
