@@ -90,6 +90,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         const probe = probes.get(step.gate.probe)!;
         const since = step.gate.since ? stepEnds.get(step.gate.since) : undefined;
         const gateStart = Date.now();
+        const evaluations: [number, 'pass' | 'fail' | 'unknown'][] = [];
         const gate = await evaluateGate({
           step: step.index,
           plan: step.gate,
@@ -97,8 +98,9 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           ctx,
           startedAt: since ?? Date.now(),
           progress: (f, detail) => void report.onProgress?.(record, step.title, f, detail),
+          onEvaluation: (at, verdict) => void (evaluations.length < 1000 && evaluations.push([at, verdict])),
         });
-        Object.assign(gate, { startedAt: gateStart, endedAt: Date.now() }, since === undefined ? {} : { boundStartAt: since });
+        Object.assign(gate, { startedAt: gateStart, endedAt: Date.now(), evaluations }, since === undefined ? {} : { boundStartAt: since });
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);

@@ -178,7 +178,8 @@ svg .row-label{fill:#333}svg .row-label.fail,svg .row-label.unknown{fill:#a40000
 svg .bound line{stroke:#888;stroke-width:1.5}svg .bound.fail line,svg .bound.unknown line{stroke:#c62828;stroke-dasharray:4 2}
 svg .gate-mark.pass circle{fill:#2e7d32}svg .gate-mark.fail path{stroke:#c62828;stroke-width:3}svg .gate-mark.unknown path{stroke:#e09000;stroke-width:3}
 svg .mark-label{fill:#333;font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-svg .evaluating{stroke:#9e9e9e;stroke-width:1;stroke-dasharray:1 2}svg .pct{fill:#999;font-size:9px}svg .mark-label.fail,svg .mark-label.unknown{fill:#a40000}
+svg .evaluating{stroke:#9e9e9e;stroke-width:1;stroke-dasharray:1 2}
+svg .evaluation{stroke-width:1.5}svg .evaluation.pass{stroke:#2e7d32}svg .evaluation.fail{stroke:#c62828}svg .evaluation.unknown{stroke:#e09000}svg .pct{fill:#999;font-size:9px}svg .mark-label.fail,svg .mark-label.unknown{fill:#a40000}
 svg .mark-label.detection,svg .mark-label.recovery{font-weight:700}
 svg .lane{stroke:#eee}svg .progress{fill:none;stroke:#1565c0;stroke-width:2}
 svg .settled{stroke:#1565c0;stroke-dasharray:3 2}svg .settled.failed{stroke:#c62828}

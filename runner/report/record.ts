@@ -30,6 +30,8 @@ export interface GateResult {
   endedAt?: number;
   /** epoch ms a `within` bound counted from, when that was not the gate's start (`since`) */
   boundStartAt?: number;
+  /** every probe evaluation: [epoch ms, what it said]; at most the first 1000 */
+  evaluations?: [number, Verdict][];
 }
 
 /** A workload's progress at a moment: [epoch ms, fraction 0..1]. */

@@ -79,8 +79,12 @@ export function timelineSvg(r: RunRecord, esc: (s: string) => string): string {
 function gateRow(g: GateMark, y: number, x: (t: number) => number, n: (v: number) => string, label: string, esc: (s: string) => string, start: number): string {
   const mid = y + rowHeight / 2;
   const parts = [label];
+  const counts = (['pass', 'fail', 'unknown'] as const).map((v) => [v, g.evaluations.filter((e) => e[1] === v).length] as const).filter(([, c]) => c > 0);
   if (g.at - g.from > 0) {
     parts.push(`<line class="evaluating" x1="${n(x(g.from))}" x2="${n(x(g.at))}" y1="${n(mid + 8)}" y2="${n(mid + 8)}"><title>${esc(`${g.name}: evaluated from +${sec(g.from - start)} to +${sec(g.at - start)}`)}</title></line>`);
+  }
+  for (const [t, v] of g.evaluations) {
+    parts.push(`<line class="evaluation ${v}" data-kind="evaluation" data-verdict="${v}" x1="${n(x(t))}" x2="${n(x(t))}" y1="${n(mid + 5)}" y2="${n(mid + 11)}"/>`);
   }
   if (g.bound) {
     const x1 = x(g.bound.from);
@@ -98,7 +102,7 @@ function gateRow(g: GateMark, y: number, x: (t: number) => number, n: (v: number
       : `<path d="M${n(cx - 5)},${n(mid - 5)}L${n(cx + 5)},${n(mid + 5)}M${n(cx + 5)},${n(mid - 5)}L${n(cx - 5)},${n(mid + 5)}"`;
   parts.push(
     `<g class="gate-mark ${g.verdict}" data-kind="gate-mark" data-gate="${esc(g.name)}" data-verdict="${g.verdict}" data-at="${g.at}"${g.phase ? ` data-phase="${g.phase}"` : ''}>` +
-      `${shape}><title>${esc(`${g.name} — ${g.verdict} at +${sec(g.at - start)}: ${g.value}`)}</title>${g.verdict === 'pass' ? '</circle>' : '</path>'}</g>`,
+      `${shape}><title>${esc(`${g.name} — ${g.verdict} at +${sec(g.at - start)}: ${g.value}${counts.length ? ` (evaluations: ${counts.map(([v, c]) => `${c} ${v}`).join(', ')})` : ''}`)}</title>${g.verdict === 'pass' ? '</circle>' : '</path>'}</g>`,
   );
   const right = cx < 640;
   parts.push(

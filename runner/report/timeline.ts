@@ -34,6 +34,8 @@ export interface GateMark {
   phase?: 'detection' | 'recovery';
   /** short text beside the mark, e.g. "recovered after 1.1 s (bound 60 s)" */
   label: string;
+  /** each probe evaluation: [epoch ms, what it said] */
+  evaluations: [number, Verdict][];
 }
 
 export interface WorkloadLine {
@@ -81,7 +83,7 @@ function gateMark(g: GateResult, r: RunRecord, faults: FaultWindow[], end: numbe
   // records written before gates carried their times: place the verdict by the timeline's gate event
   const at = g.endedAt ?? r.timeline.find((e) => e.type === 'gate' && e.name === g.name)?.at ?? end;
   const from = g.startedAt ?? at - g.elapsedMs;
-  const mark: GateMark = { name: g.name, probe: g.probe, verdict: g.verdict, value: g.value, from, at, mode, label: '' };
+  const mark: GateMark = { name: g.name, probe: g.probe, verdict: g.verdict, value: g.value, from, at, mode, label: '', evaluations: g.evaluations ?? [] };
   if (mode === 'during') {
     mark.bound = { from: at - g.elapsedMs, to: at, text: `window ${boundText(g.boundMs!)}` };
     mark.label = `${((g.availability ?? 0) * 100).toFixed(1)}% available over ${formatDuration(g.elapsedMs)}`;

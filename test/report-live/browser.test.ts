@@ -29,7 +29,7 @@ const artifacts = join(packageRoot(), 'test-artifacts');
 interface Drawn {
   ticks: { ms: number; x: number }[];
   bands: { id: string; left: number; width: number }[];
-  marks: { gate: string; verdict: string; x: number; color: string; phase: string | null }[];
+  marks: { gate: string; verdict: string; x: number; color: string; phase: string | null; evaluations: { verdict: string; x: number }[] }[];
   labels: { text: string; cls: string }[];
   progress: { points: number; right: number; top: number } | null;
   lane: { top: number; bottom: number } | null;
@@ -47,7 +47,8 @@ const measure = (id: string) => `(() => {
   const marks = [...svg.querySelectorAll('[data-kind=gate-mark]')].map((g) => {
     const shape = g.firstElementChild;
     const st = getComputedStyle(shape);
-    return { gate: g.dataset.gate, verdict: g.dataset.verdict, x: (box(shape).left + box(shape).right) / 2, color: shape.tagName === 'circle' ? st.fill : st.stroke, phase: g.dataset.phase || null };
+    const evaluations = [...g.parentElement.querySelectorAll('[data-kind=evaluation]')].map((e) => ({ verdict: e.dataset.verdict, x: (box(e).left + box(e).right) / 2 }));
+    return { gate: g.dataset.gate, verdict: g.dataset.verdict, x: (box(shape).left + box(shape).right) / 2, color: shape.tagName === 'circle' ? st.fill : st.stroke, phase: g.dataset.phase || null, evaluations };
   });
   const labels = [...svg.querySelectorAll('.mark-label')].map((t) => ({ text: t.textContent, cls: t.getAttribute('class') }));
   const line = svg.querySelector('[data-kind=progress]');
@@ -168,6 +169,9 @@ describe('report.html of a real sweep, in Chromium', function () {
           assert.equal(m.verdict, g.verdict, `${g.name}: marked ${g.verdict}`);
           near(m.x, at(g.endedAt!), `${runLabel(r)}: ${g.name} marked at its verdict`);
           assert.equal(m.color, g.verdict === 'pass' ? 'rgb(46, 125, 50)' : 'rgb(198, 40, 40)', `${g.name}: drawn ${g.verdict === 'pass' ? 'green' : 'red'}`);
+          assert.ok(g.evaluations?.length, `${g.name}: its evaluations are in the record`);
+          assert.deepEqual(m.evaluations.map((e) => e.verdict), g.evaluations!.map((e) => e[1]), `${g.name}: a tick per evaluation, as it said`);
+          g.evaluations!.forEach(([t], i) => near(m.evaluations[i]!.x, at(t), `${g.name}: evaluation ${i + 1} where it happened`));
         }
       }
 
