@@ -4,7 +4,8 @@
  * cells link to each of their runs, and per run an SVG timeline, its gates, faults and events.
  */
 import { formatDuration } from '../core/units.js';
-import { boundText, gateValue, problemLines, runDuration, runLabel } from './format.js';
+import { boundText, gateValue, problemLines, recordPath, runDuration, runLabel } from './format.js';
+import { mergedRecordPath } from './merge.js';
 import { cellAt, cellLabel, matrixGreen } from './matrix.js';
 import type { Matrix, RunRecord } from './record.js';
 import type { CellChange, Comparison } from './baseline.js';
@@ -12,10 +13,35 @@ import { comparisonLine } from './baseline.js';
 import { timelineSvg } from './timeline-svg.js';
 
 const maxTimelineRows = 1000;
+/** past this many runs (a month of nightly sweeps merged), passing runs get one line each */
+export const maxDetailedRuns = 300;
+
+/**
+ * The runs drawn in full: all of them in a small report; in a large one every run that did
+ * not pass, and the newest run of each scenario x stand, so the page stays a few MB.
+ */
+function detailedRuns(records: readonly RunRecord[]): Set<RunRecord> {
+  if (records.length <= maxDetailedRuns) return new Set(records);
+  const newest = new Map<string, RunRecord>();
+  for (const r of records) {
+    const key = `${r.scenario.name}\u0000${r.stand.name}`;
+    const had = newest.get(key);
+    if (!had || r.startedAt > had.startedAt) newest.set(key, r);
+  }
+  return new Set([...records.filter((r) => r.status !== 'pass'), ...newest.values()]);
+}
+
+/** A passing run of a large report: its verdict, when, and where its record is. */
+function runLine(r: RunRecord, id: string, matrix: Matrix, pathOf: (r: RunRecord) => string): string {
+  const path = pathOf(r);
+  return `<p class="run-line ${r.status}" id="${id}"><span class="badge ${r.status}">${esc(r.status.toUpperCase())}</span> ${esc(runLabel(r))}${matrix.sources ? ` · ${esc(r.runId)}` : ''} — ${esc(new Date(r.startedAt).toISOString())}, ${esc(formatDuration(runDuration(r)))}, ${r.gates.length} gates passed (record <code>${esc(path)}</code>)</p>`;
+}
 
 export function toHtml(matrix: Matrix, records: readonly RunRecord[]): string {
   const anchor = new Map(records.map((r, i) => [r, `run-${i + 1}`]));
   const green = matrixGreen(matrix);
+  const detailed = detailedRuns(records);
+  const pathOf = matrix.sources ? mergedRecordPath(records) : recordPath;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,7 +59,8 @@ ${matrix.comparison ? comparisonBlock(matrix.comparison) : ''}
 <h2>Matrix</h2>
 ${matrixTable(matrix, records, anchor)}
 <h2>Runs</h2>
-${records.map((r) => runSection(r, anchor.get(r)!, !!matrix.sources)).join('\n')}
+${detailed.size < records.length ? `<p class="none">${records.length - detailed.size} passing runs in one line each (more than ${maxDetailedRuns} runs); every run that did not pass, and the newest of each cell, in full</p>` : ''}
+${records.map((r) => (detailed.has(r) ? runSection(r, anchor.get(r)!, !!matrix.sources) : runLine(r, anchor.get(r)!, matrix, pathOf))).join('\n')}
 </body>
 </html>
 `;
@@ -160,6 +187,7 @@ th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:to
 .verdict.pass,.verdict.fail{display:inline-block;padding:.3em .8em;font-weight:700}
 details.run{border:1px solid #ccc;margin:.5em 0;padding:.4em .8em;background:#fff}
 details.run>summary{cursor:pointer;font-weight:600}
+p.run-line{margin:.2em 0;padding:.1em .8em}
 .badge{display:inline-block;min-width:6em;text-align:center;border-radius:3px;padding:0 .4em}
 dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dt{color:#666}dd{margin:0}
 .problems{color:#a40000}.err{color:#a40000}

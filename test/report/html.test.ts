@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { toHtml } from '../../runner/report/html.js';
 import { buildMatrix } from '../../runner/report/matrix.js';
-import { failedGate, gate, record, sweep } from './fixtures.js';
+import { failedGate, gate, record, sweep, t0 } from './fixtures.js';
 
 describe('report/html', () => {
   it('shows every run, with gates, values and faults', () => {
@@ -40,5 +40,17 @@ describe('report/html', () => {
     assert.doesNotMatch(html, /\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
     assert.doesNotMatch(html, /@import|url\(/i);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  });
+
+  it('a large report draws failed runs and the newest run of each cell in full, the other passes in one line', () => {
+    const records = Array.from({ length: 320 }, (_, i) =>
+      record({ iteration: i + 1, startedAt: t0 + i * 100_000, ...(i % 40 === 7 ? { status: 'fail' as const, gates: [failedGate] } : {}) }),
+    );
+    const html = toHtml(buildMatrix(records), records);
+    assert.equal(html.match(/<details class="run /g)?.length, 8 + 1, 'eight failed runs and the newest');
+    assert.equal(html.match(/<p class="run-line pass"/g)?.length, 320 - 9);
+    assert.match(html, /<details class="run pass" id="run-320"/, 'the newest in full');
+    assert.match(html, /<p class="run-line pass" id="run-1"><span class="badge pass">PASS<\/span> power-off-mid-upload @ local #1 — .*\(record <code>runs\/power-off-mid-upload--local--1\.json<\/code>\)<\/p>/);
+    assert.equal(html.match(/class="run-link /g)?.length, 320, 'the matrix still links to every run');
   });
 });
