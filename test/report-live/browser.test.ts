@@ -19,6 +19,8 @@ import { formatDuration } from '../../runner/core/units.js';
 import { send, withS3 } from '../../runner/probes/s3-client.js';
 import { runLabel } from '../../runner/report/format.js';
 import { readResults } from '../../runner/report/merge.js';
+import { mergedMatrix } from '../../runner/report/combine.js';
+import { writeResultsFolder } from '../../runner/report/files.js';
 import type { RunRecord } from '../../runner/report/record.js';
 import { Chromium, chromiumPath } from './chromium.js';
 import { startMinio, type OwnMinio } from './minio.js';
@@ -191,6 +193,20 @@ describe('report.html of a real sweep, in Chromium', function () {
       assert.equal(samples.at(-1)![1], 1, 'the ledger finished');
       near(d.progress!.top, d.lane!.top, 'the line reaches 100%', 2.5);
 
+      // the baseline comparison sits on top: last night the frozen-MinIO scenario passed
+      const baseDir = join(root, 'last-night');
+      const passed = records.map((r) => (r.scenario.name === 'freeze-own-minio' ? { ...r, runId: 'last-night', status: 'pass' as const, gates: r.gates.map((g) => ({ ...g, verdict: 'pass' as const })) } : { ...r, runId: 'last-night' }));
+      await writeResultsFolder(baseDir, mergedMatrix(passed), passed, (r) => `runs/${r.scenario.name}--${r.stand.name}--${r.iteration}.json`);
+      const compared = await execa('node', [bin, 'report', resultsDir, '--baseline', baseDir, '--out', join(root, 'compared'), '--fail-on', 'regression'], { reject: false, timeout: 120_000, env: { NO_COLOR: '1' } });
+      assert.equal(compared.exitCode, 1, compared.stderr);
+      await browser.open(`file://${join(root, 'compared', 'report.html')}`);
+      const top = await browser.evaluate<{ baseline: number; matrix: number; regressions: string[] }>(
+        `({ baseline: document.getElementById('baseline').getBoundingClientRect().top, matrix: document.querySelector('table.matrix').getBoundingClientRect().top, regressions: [...document.querySelectorAll('ul.regression li')].map((li) => li.textContent) })`,
+      );
+      assert.ok(top.baseline < top.matrix, `the comparison (${top.baseline} px) is drawn above the matrix (${top.matrix} px)`);
+      assert.deepEqual(top.regressions, ['freeze-own-minio @ own-minio: 1/1 pass → 0/1 fail']);
+      // the screenshot: the compared report, every run unfolded
+      await browser.evaluate(`document.querySelectorAll('details.run').forEach((d) => (d.open = true))`);
       await mkdir(artifacts, { recursive: true });
       const png = await browser.screenshot();
       assert.equal(png.subarray(1, 4).toString(), 'PNG');
