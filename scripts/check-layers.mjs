@@ -17,7 +17,7 @@ const allowed = {
   ...Object.fromEntries(kits.map((k) => [k, ['core', ...kits]])),
   ...Object.fromEntries(plugins.map((p) => [p, ['core', ...kits]])),
   scenario: ['core', 'spec'],
-  report: ['core'],
+  report: ['core', 's3'],
   engine: ['core', 'spec', 'scenario', 'report'],
   'catalog.ts': ['core', ...plugins],
   cli: ['*'],

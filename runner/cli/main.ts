@@ -8,6 +8,7 @@ import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { standCommand } from './commands/stand.js';
 import { recoverCommand } from './commands/recover.js';
+import { reportCommand } from './commands/report.js';
 
 export function buildProgram(catalog: Catalog = defaultCatalog()): Command {
   const program = new Command('faultline')
@@ -15,7 +16,7 @@ export function buildProgram(catalog: Catalog = defaultCatalog()): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [validateCommand, planCommand, runCommand, standCommand, recoverCommand]) add(program, catalog);
+  for (const add of [validateCommand, planCommand, runCommand, reportCommand, standCommand, recoverCommand]) add(program, catalog);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -20,6 +20,8 @@ export interface GateInput {
   /** epoch ms the `within` bound counts from (gate start, or the `since` step's end) */
   startedAt: number;
   progress(fraction: number, detail: string): void;
+  /** every probe evaluation as it ends: its time and what it said (for the report's timeline) */
+  onEvaluation?(at: number, verdict: 'pass' | 'fail' | 'unknown'): void;
 }
 
 /** `cutShort`: the probe did not answer before its slice of the bound ran out */
@@ -31,6 +33,12 @@ function expected(plan: GatePlan, obs: Observation): Observation {
 }
 
 async function attempt(input: GateInput, ms: number): Promise<Attempt> {
+  const a = await attemptOnce(input, ms);
+  input.onEvaluation?.(Date.now(), a.threw ? 'unknown' : a.obs.ok ? 'pass' : 'fail');
+  return a;
+}
+
+async function attemptOnce(input: GateInput, ms: number): Promise<Attempt> {
   const { probe, plan, ctx } = input;
   const signal = deadline(ctx.signal, Math.max(1, ms));
   try {

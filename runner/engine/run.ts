@@ -1,4 +1,5 @@
 /** One run: a scenario on a stand, one iteration. Always reverts, always leaves a record. */
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Context, Stand } from '../core/contracts.js';
 import { deadline, sleep } from '../core/abort.js';
@@ -15,6 +16,7 @@ import { Injections } from './injections.js';
 import type { Journal } from './journal.js';
 import { describeTrigger, waitForTrigger } from './trigger.js';
 import { WorkloadSet } from './workload-set.js';
+import { ProgressSamples } from './progress-samples.js';
 
 export interface RunOptions {
   catalog: Catalog;
@@ -25,6 +27,8 @@ export interface RunOptions {
   signal: AbortSignal;
   journal: Journal;
   reporter: Reporter;
+  /** "i/n" when the sweep runs one shard of its plan */
+  shard?: string;
 }
 
 /** Capabilities the scenario needs that the stand lacks, with the stand's reasons. */
@@ -50,6 +54,8 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     iteration: opts.iteration,
     repeat: scenario.repeat,
     seed: opts.seed,
+    host: hostname(),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     status: 'pass',
     startedAt: Date.now(),
     gates: [],
@@ -78,12 +84,15 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
+  const samples = new ProgressSamples((record.progress = {}));
 
   const runStep = async (step: Step): Promise<void> => {
     switch (step.type) {
       case 'gate': {
         const probe = opts.catalog.probes.get(step.gate.probe)!;
         const since = step.gate.since ? stepEnds.get(step.gate.since) : undefined;
+        const gateStart = Date.now();
+        const evaluations: [number, 'pass' | 'fail' | 'unknown'][] = [];
         const gate = await evaluateGate({
           step: step.index,
           plan: step.gate,
@@ -91,7 +100,9 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           ctx,
           startedAt: since ?? Date.now(),
           progress: (f, detail) => void report.onProgress?.(record, step.title, f, detail),
+          onEvaluation: (at, verdict) => void (evaluations.length < 1000 && evaluations.push([at, verdict])),
         });
+        Object.assign(gate, { startedAt: gateStart, endedAt: Date.now(), evaluations }, since === undefined ? {} : { boundStartAt: since });
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
@@ -140,7 +151,10 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   };
 
   try {
-    workloads.start(scenario.workloads, ctx, (name, f) => void report.onProgress?.(record, name, f, `${Math.round(f * 100)}%`));
+    workloads.start(scenario.workloads, ctx, (name, f) => {
+      samples.add(name, f);
+      void report.onProgress?.(record, name, f, `${Math.round(f * 100)}%`);
+    });
     for (const step of scenario.steps) {
       current = step;
       if (step.when) {
@@ -161,6 +175,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     await workloads.stopAll();
     await injections.revertAll();
     record.workloads = workloads.summaries();
+    samples.flush();
   }
   return finish(record, report);
 }

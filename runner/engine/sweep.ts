@@ -10,6 +10,7 @@ import { buildMatrix } from '../report/matrix.js';
 import type { Scenario } from '../scenario/types.js';
 import { Journal, journalBegin } from './journal.js';
 import { executeRun } from './run.js';
+import { shardLabel, shardPlan, type Shard } from './shard.js';
 
 export interface SweepOptions {
   catalog: Catalog;
@@ -24,6 +25,10 @@ export interface SweepOptions {
   /** destructive scenarios on protected stands */
   yes: boolean;
   signal: AbortSignal;
+  /** the sweep id (default: a new one); shards of one sweep on many machines share it */
+  runId?: string;
+  /** run only this part of the plan */
+  shard?: Shard;
   /** made once the run folder exists */
   reporter(resultsDir: string): Reporter;
 }
@@ -65,17 +70,23 @@ export function exitCodeFor(records: RunRecord[]): ExitCodeValue {
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   checkProtected(opts.scenarios, opts.stands, opts.yes);
   const forStand = (stand: Stand, i: number) => opts.scenariosByStand?.get(stand)?.[i] ?? opts.scenarios[i]!;
-  const runId = newRunId();
-  const resultsDir = resolve(join(opts.resultsRoot, runId));
+  const runId = opts.runId ?? newRunId();
+  const shard = opts.shard && shardLabel(opts.shard);
+  // shards of one sweep may share a machine and a results root
+  const folder = opts.shard ? `${runId}.shard-${opts.shard.index}-of-${opts.shard.count}` : runId;
+  const resultsDir = resolve(join(opts.resultsRoot, folder));
   await mkdir(join(resultsDir, 'runs'), { recursive: true });
   const journal = await Journal.open(resultsDir);
   await journal.append(journalBegin(runId));
   const baseSeed = opts.seed ?? randomBytes(4).readUInt32BE() >>> 1;
-  const plan = opts.scenarios.flatMap((_, si) =>
-    opts.stands.flatMap((stand) => {
-      const scenario = forStand(stand, si);
-      return Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }));
-    }),
+  const plan = shardPlan(
+    opts.scenarios.flatMap((_, si) =>
+      opts.stands.flatMap((stand) => {
+        const scenario = forStand(stand, si);
+        return Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }));
+      }),
+    ),
+    opts.shard,
   );
   const startedAt = Date.now();
   const reporter = opts.reporter(resultsDir);
@@ -93,6 +104,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         signal: opts.signal,
         journal,
         reporter,
+        shard,
       });
       records.push(record);
     }

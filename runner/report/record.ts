@@ -23,7 +23,18 @@ export interface GateResult {
   /** the probe's last observation */
   observation?: string;
   data?: Record<string, JsonValue>;
+  /** epoch ms the gate step began evaluating */
+  startedAt?: number;
+  /** epoch ms of the verdict */
+  endedAt?: number;
+  /** epoch ms a `within` bound counted from, when that was not the gate's start (`since`) */
+  boundStartAt?: number;
+  /** every probe evaluation: [epoch ms, what it said]; at most the first 1000 */
+  evaluations?: [number, Verdict][];
 }
+
+/** A workload's progress at a moment: [epoch ms, fraction 0..1]. */
+export type ProgressSample = [number, number];
 
 export interface FaultResult {
   step: number;
@@ -46,6 +57,10 @@ export interface RunRecord {
   iteration: number;
   repeat: number;
   seed: number;
+  /** the machine that ran it (os.hostname) */
+  host?: string;
+  /** "i/n" when the sweep ran one shard of the plan */
+  shard?: string;
   status: RunStatus;
   /** why skipped / error / interrupted / which gate failed */
   reason?: string;
@@ -56,6 +71,8 @@ export interface RunRecord {
   faults: FaultResult[];
   workloads: Record<string, Record<string, JsonValue>>;
   timeline: TimelineEvent[];
+  /** progress samples per workload, thinned (see engine/progress-samples.ts) */
+  progress?: Record<string, ProgressSample[]>;
 }
 
 export interface MatrixCell {
@@ -84,6 +101,10 @@ export interface Matrix {
   scenarios: string[];
   stands: string[];
   cells: MatrixCell[];
+  /** the sweep ids merged into this matrix (`faultline report|merge`), when more than one */
+  sources?: string[];
+  /** against `--baseline` */
+  comparison?: Comparison;
 }
 
 /**
@@ -101,4 +122,39 @@ export interface Reporter {
   onGate?(record: RunRecord, gate: GateResult): void | Promise<void>;
   onRunEnd?(record: RunRecord): void | Promise<void>;
   onSweepEnd?(matrix: Matrix, records: RunRecord[]): void | Promise<void>;
+}
+
+/** `--baseline`: what changed against an earlier matrix (report/baseline.ts computes it). */
+export interface CellChange {
+  scenario: string;
+  stand: string;
+  /** the baseline cell's status, or absent when the baseline did not run it */
+  was: MatrixCell['status'] | 'absent';
+  now: MatrixCell['status'];
+  /** "3/3 pass -> 1/3 flaky" */
+  text: string;
+}
+
+export interface SlowerGate {
+  scenario: string;
+  stand: string;
+  gate: string;
+  baselineMs: number;
+  currentMs: number;
+  ratio: number;
+  text: string;
+}
+
+export interface Comparison {
+  /** sweep ids of the baseline */
+  baseline: string[];
+  ratio: number;
+  floorMs: number;
+  regressions: CellChange[];
+  fixes: CellChange[];
+  newFlakes: CellChange[];
+  slower: SlowerGate[];
+  /** cells ("scenario @ stand") only one side ran */
+  added: string[];
+  removed: string[];
 }

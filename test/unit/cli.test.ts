@@ -53,7 +53,7 @@ describe('cli', () => {
   });
 
   it('--help works on every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help'], ['report', '--help'], ['merge', '--help']]) {
       const r = await cli(...args);
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /Usage: faultline/);

@@ -10,6 +10,9 @@ import type { Stand } from '../../core/contracts.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
+import { parseShard } from '../../engine/shard.js';
+import { safeSegment } from '../../report/format.js';
+import { parseS3Url, uploadBase, uploadFolder } from '../../report/upload.js';
 
 interface RunOpts {
   stand: string[];
@@ -19,6 +22,9 @@ interface RunOpts {
   yes: boolean;
   seed?: string;
   param: string[];
+  shard?: string;
+  runId?: string;
+  upload?: string;
 }
 
 export function runCommand(program: Command, catalog: Catalog): void {
@@ -33,6 +39,9 @@ export function runCommand(program: Command, catalog: Catalog): void {
     .option('--yes', 'allow destructive scenarios on protected stands', false)
     .option('--seed <n>', 'seed for random choices (recorded in the results)')
     .option(...paramOption, collect, [])
+    .option('--shard <i/n>', 'run only part i of n of the plan (scenario x stand x iteration), the same part on every machine')
+    .option('--run-id <id>', 'sweep id (default: a new one); give the shards of one sweep the same id')
+    .option('--upload <s3://bucket/prefix>', 'after the sweep, copy the run folder to S3 under <prefix>/<folder name>/ (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS SDK credentials)')
     .action(async (paths: string[], opts: RunOpts) => {
       // each stand file sets its own params and limits: the scenarios are loaded once per stand
       const perRef: Scenario[][] = [];
@@ -42,6 +51,11 @@ export function runCommand(program: Command, catalog: Catalog): void {
       if (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0)) {
         throw new FaultlineError('invalid-repeat', '--repeat takes a positive whole number', { exitCode: ExitCode.invalidInput });
       }
+      const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+      if (opts.runId !== undefined && (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(opts.runId) || safeSegment(opts.runId) !== opts.runId)) {
+        throw new FaultlineError('invalid-run-id', `--run-id ${opts.runId}: letters, digits, ".", "_" and "-" only (it names a folder)`, { exitCode: ExitCode.invalidInput });
+      }
+      const upload = opts.upload === undefined ? undefined : parseS3Url(opts.upload);
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
       const stands: Stand[] = [];
       try {
@@ -57,9 +71,17 @@ export function runCommand(program: Command, catalog: Catalog): void {
           yes: opts.yes,
           signal: interrupt.signal,
           reporter: reportersFor,
+          runId: opts.runId,
+          shard,
         });
         if (opts.json) process.stdout.write(JSON.stringify({ runId: result.runId, resultsDir: result.resultsDir, exitCode: result.exitCode, matrix: result.matrix, records: result.records }, null, 2) + '\n');
         process.exitCode = result.exitCode;
+        if (upload) {
+          // an interrupted sweep's results are worth keeping too: then a short bound of its own, as the run's signal has fired
+          const bound = interrupt.signal.aborted ? AbortSignal.timeout(60_000) : deadline(interrupt.signal, 15 * 60_000);
+          const keys = await uploadFolder(result.resultsDir, upload, bound);
+          process.stderr.write(`uploaded ${keys.length} files to s3://${upload.bucket}/${uploadBase(result.resultsDir, upload)}/\n`);
+        }
       } finally {
         interrupt.dispose();
         await Promise.all(stands.map((s) => s.close()));
