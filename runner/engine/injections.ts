@@ -7,6 +7,7 @@ import type { Context, FaultDef, JsonValue, UndoData } from '../core/contracts.j
 import { FaultlineError, messageOf } from '../core/errors.js';
 import { faults } from '../faults/index.js';
 import type { FaultResult } from '../report/record.js';
+import { confirmEffect, confirmTimeoutMs } from './confirm.js';
 import type { Journal } from './journal.js';
 
 export const revertTimeoutMs = 180_000;
@@ -25,9 +26,15 @@ export class Injections {
     private readonly journal: Journal,
     private readonly runKey: string,
     private readonly ctx: Context,
+    /** runs after the journal entry and before the fault: arms the dead-man's switch */
+    private readonly beforeInject?: () => Promise<void>,
+    private readonly confirmMs = confirmTimeoutMs,
   ) {}
 
-  /** prepare -> journal (fsync) -> inject. A failed inject is still reverted. */
+  /**
+   * prepare -> journal (fsync) -> watchdog armed -> inject -> confirm the effect (result.effect).
+   * A failed inject is still reverted.
+   */
   async inject(step: number, id: string, kind: string, spec: unknown, result: FaultResult): Promise<void> {
     const def = faults.get(kind);
     if (!def) throw new FaultlineError('fault-unknown', `unknown fault kind ${kind}`);
@@ -45,10 +52,16 @@ export class Injections {
     });
     const live: Live = { journalId, def, undo, result };
     this.live.push(live);
+    await this.beforeInject?.();
     const details = await def.inject(spec, undo, this.ctx);
     result.injectedAt = Date.now();
     this.ctx.emit('fault.inject', { id, kind, description: result.description });
     if (details) result.details = details as Record<string, JsonValue>;
+    const effect = await confirmEffect(def, spec, undo, result.details ?? {}, this.ctx, this.confirmMs);
+    if (effect) {
+      result.effect = effect;
+      this.ctx.emit('fault.effect', { id, kind, ok: effect.ok, value: effect.value, elapsedMs: effect.elapsedMs });
+    }
   }
 
   /** Reverts the newest live injection whose step id or kind is `target`. */

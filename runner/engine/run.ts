@@ -23,6 +23,10 @@ export interface RunOptions {
   signal: AbortSignal;
   journal: Journal;
   reporter: Reporter;
+  /** called before each inject, once its undo is journaled: the dead-man's switch (watchdog.ts) */
+  armWatchdog?: () => Promise<void>;
+  /** how long a fault may take to show its effect (default confirmTimeoutMs) */
+  confirmTimeoutMs?: number;
 }
 
 /** Capabilities the scenario needs that the stand lacks, with the stand's reasons. */
@@ -73,7 +77,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     void report.onEvent?.(record, event);
   };
   const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
-  const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx);
+  const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx, opts.armWatchdog, opts.confirmTimeoutMs);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
 
@@ -93,6 +97,12 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
+        if (gate.verdict !== 'pass' && !record.faults.length && scenario.steps.some((s) => s.type === 'fault' && s.index > step.index)) {
+          // a steady-state gate: the scenario was never tried, so this says nothing about it
+          record.status = 'unknown';
+          record.reason = `stand was not healthy before the first fault: gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
+          throw new StopRun();
+        }
         if (gate.verdict !== 'pass') {
           record.status = 'fail';
           record.reason ??= `gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
@@ -110,6 +120,12 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           throw err;
         }
         stepEnds.set(step.id, Date.now());
+        if (result.effect && !result.effect.ok) {
+          // the gates after it would judge a stand the fault never reached: nothing to learn
+          record.status = 'unknown';
+          record.reason = `effect of ${step.kind} (${step.title}) not confirmed: ${result.effect.value}`;
+          throw new StopRun();
+        }
         return;
       }
       case 'revert':

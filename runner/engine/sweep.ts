@@ -54,7 +54,7 @@ export function exitCodeFor(records: RunRecord[]): ExitCodeValue {
   if (records.some((r) => r.faults.some((f) => f.revertError))) return ExitCode.revertFailed;
   if (records.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
   if (records.some((r) => r.status === 'error')) return ExitCode.runnerError;
-  if (records.some((r) => r.status === 'fail')) return ExitCode.gateFailed;
+  if (records.some((r) => r.status === 'fail' || r.status === 'unknown')) return ExitCode.gateFailed;
   return ExitCode.ok;
 }
 

@@ -3,6 +3,7 @@ import type { FaultDef } from '../core/contracts.js';
 import { kubeOf } from '../kube/client.js';
 import { statusOf } from '../kube/errors.js';
 import { readNode, setUnschedulable } from '../kube/nodes.js';
+import { confirmCordoned } from './kube-effects.js';
 
 export interface CordonSpec {
   node: string;
@@ -39,6 +40,7 @@ const fault: FaultDef<CordonSpec, CordonUndo> = {
     return { node: s.node, wasUnschedulable: undo.wasUnschedulable };
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.cordon'),
+  confirm: (_s, undo, _i, ctx) => confirmCordoned(undo.node, ctx, 'node.cordon'),
 };
 
 export default fault;

@@ -7,6 +7,7 @@ import { setUnschedulable } from '../kube/nodes.js';
 import { prepareCordon, revertCordon } from './node-cordon.js';
 import type { CordonUndo } from './node-cordon.js';
 import { durationSchema } from '../scenario/fragments.js';
+import { confirmDrained } from './kube-effects.js';
 
 export interface DrainSpec {
   node: string;
@@ -46,6 +47,7 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
     return { evicted: r.evicted, skipped: r.skipped.map((x) => `${x.pod} (${x.why})`), pdbRetries: r.retries, tookMs: Date.now() - started };
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.drain'),
+  confirm: (_s, undo, _i, ctx) => confirmDrained(undo.node, ctx),
 };
 
 export default fault;

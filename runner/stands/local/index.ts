@@ -12,7 +12,7 @@ import { status } from './status.js';
 import { supportedView, type NodeOp } from '../command/view.js';
 
 /** Loopback mode hands out only these, so faults refuse the rest in prepare (the full driver throws UnsupportedError). */
-const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule'];
+const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule', 'serviceStates', 'runningKernel'];
 import { up } from './up.js';
 
 async function open(signal: AbortSignal): Promise<Stand> {
