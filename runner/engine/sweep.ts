@@ -9,6 +9,8 @@ import { buildMatrix } from '../report/matrix.js';
 import type { Scenario } from '../scenario/types.js';
 import { Journal, journalBegin } from './journal.js';
 import { executeRun } from './run.js';
+import { defaultResultsRoot, indexJournal, recoverStale } from './stale.js';
+import { Watchdog } from './watchdog.js';
 
 export interface SweepOptions {
   scenarios: Scenario[];
@@ -22,6 +24,8 @@ export interface SweepOptions {
   signal: AbortSignal;
   /** made once the run folder exists */
   reporter(resultsDir: string): Reporter;
+  /** what the sweep did before the first run (faults an earlier runner left, reverted) */
+  log?(line: string): void;
 }
 
 export interface SweepResult {
@@ -63,8 +67,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const runId = newRunId();
   const resultsDir = resolve(join(opts.resultsRoot, runId));
   await mkdir(join(resultsDir, 'runs'), { recursive: true });
+  // before any steady-state gate: a stand still carrying an earlier run's faults is not the stand under test
+  for (const stand of opts.stands) {
+    await recoverStale({ stand, resultsRoots: [defaultResultsRoot, opts.resultsRoot], signal: opts.signal, log: opts.log ?? (() => {}) });
+  }
   const journal = await Journal.open(resultsDir);
   await journal.append(journalBegin(runId));
+  for (const stand of opts.stands) await indexJournal(stand.name, journal.path);
+  const watchdog = new Watchdog(resultsDir);
   const baseSeed = opts.seed ?? randomBytes(4).readUInt32BE() >>> 1;
   const plan = opts.scenarios.flatMap((scenario) =>
     opts.stands.flatMap((stand) => Array.from({ length: opts.repeat ?? scenario.repeat }, (_, i) => ({ scenario, stand, iteration: i + 1 }))),
@@ -84,12 +94,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         signal: opts.signal,
         journal,
         reporter,
+        armWatchdog: () => watchdog.arm(),
       });
       records.push(record);
     }
   } finally {
     await journal.append({ type: 'end', at: Date.now() });
     await journal.close();
+    watchdog.dispose();
   }
   const matrix = buildMatrix(records, { runId, startedAt, endedAt: Date.now() });
   await reporter.onSweepEnd?.(matrix, records);

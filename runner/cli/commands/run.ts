@@ -62,6 +62,7 @@ export function runCommand(program: Command): void {
           yes: opts.yes,
           signal: interrupt.signal,
           reporter: reportersFor,
+          log: (l) => process.stderr.write(l + '\n'),
         });
         if (opts.json) process.stdout.write(JSON.stringify({ runId: result.runId, resultsDir: result.resultsDir, exitCode: result.exitCode, matrix: result.matrix, records: result.records }, null, 2) + '\n');
         process.exitCode = result.exitCode;
