@@ -2,8 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Context, Stand } from '../core/contracts.js';
-import { deadline, sleep } from '../core/abort.js';
+import { deadline, sleep, untilAborted } from '../core/abort.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../core/errors.js';
+import { killGroupOnAbort } from '../core/process-group.js';
 import { outputTail, standEnv } from '../core/stand-env.js';
 import { formatDuration } from '../core/units.js';
 import { probes } from '../probes/index.js';
@@ -27,7 +28,12 @@ export interface RunOptions {
   armWatchdog?: () => Promise<void>;
   /** how long a fault may take to show its effect (default confirmTimeoutMs) */
   confirmTimeoutMs?: number;
+  /** bound of stopping the workloads at the end (default workloadStopMs) */
+  workloadStopMs?: number;
 }
+
+/** Stopping the workloads gets this long; the reverts come next whatever they do. */
+export const workloadStopMs = 30_000;
 
 /** Capabilities the scenario needs that the stand lacks, with the stand's reasons. */
 export function missingCapabilities(scenario: Scenario, stand: Stand): string[] {
@@ -135,14 +141,19 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         await sleep(step.ms, signal);
         return;
       case 'action': {
-        const r = await execa(step.run, {
+        const bound = deadline(signal, step.timeoutMs);
+        const sub = execa(step.run, {
           shell: true,
-          cancelSignal: deadline(signal, step.timeoutMs),
+          cancelSignal: bound,
           env: standEnv(stand, ctx.scenarioDir),
           reject: false,
           all: true,
           stdin: 'ignore',
+          // its own process group, killed whole at the bound (see core/process-group.ts)
+          detached: true,
         });
+        const unhook = killGroupOnAbort(sub.pid, bound);
+        const r = await sub.finally(unhook);
         const tail = outputTail(String(r.all ?? ''), stand);
         emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: tail });
         if (r.isCanceled && !signal.aborted) throw new FaultlineError('action-timeout', `action "${step.name}" did not finish within ${formatDuration(step.timeoutMs)}`);
@@ -185,7 +196,10 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
       emit('run.stopped', { reason: record.reason });
     }
   } finally {
-    await workloads.stopAll();
+    // a workload that will not stop must not hold the stand's faults in place
+    const stopMs = opts.workloadStopMs ?? workloadStopMs;
+    const stopped = await untilAborted(workloads.stopAll().then(() => true), AbortSignal.timeout(stopMs)).catch(() => false);
+    if (!stopped) emit('workload.stop-timeout', { error: `workloads did not stop within ${formatDuration(stopMs)}; reverting the faults anyway` });
     await injections.revertAll();
     record.workloads = workloads.summaries();
   }

@@ -10,6 +10,7 @@ import { execa, parseCommandString, type Result } from 'execa';
 import type { Context, JsonValue, ProbeDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
+import { killGroupOnAbort } from '../core/process-group.js';
 import { outputTail, standEnv } from '../core/stand-env.js';
 import { formatDuration, mustDuration } from '../core/units.js';
 import { query } from '../kube/jsonpath.js';
@@ -116,20 +117,13 @@ const probe: ProbeDef<CmdSpec> = {
       detached: true,
       cleanup: true,
     });
-    const killGroup = () => {
-      try {
-        if (sub.pid) process.kill(-sub.pid, 'SIGKILL');
-      } catch {
-        // the group is already gone
-      }
-    };
     const bound = deadline(ctx.signal, timeoutMs);
-    bound.addEventListener('abort', killGroup, { once: true });
+    const unhook = killGroupOnAbort(sub.pid, bound);
     let r: Result;
     try {
       r = await sub;
     } finally {
-      bound.removeEventListener('abort', killGroup);
+      unhook();
     }
     const ms = Date.now() - t0;
     ctx.signal.throwIfAborted();

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { FaultDef, ProbeDef, Stand } from '../../runner/core/contracts.js';
 import { faults } from '../../runner/faults/index.js';
 import { probes } from '../../runner/probes/index.js';
+import { workloads } from '../../runner/workloads/index.js';
+import type { WorkloadDef } from '../../runner/core/contracts.js';
 import { UnsupportedError } from '../../runner/core/errors.js';
 
 export const calls: string[] = [];
@@ -92,6 +94,26 @@ const brokenProbe: ProbeDef<Record<string, never>> = {
 
 for (const f of [recordingFault, effectFault]) (faults as Map<string, FaultDef>).set(f.kind, f as FaultDef);
 for (const p of [flipProbe, slowProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
+
+/** A workload whose stop() never returns: a hung client the teardown must not wait for. */
+const stuckWorkload: WorkloadDef<Record<string, never>> = {
+  kind: 'test.stuck',
+  summary: 'test only: never stops',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'stuck',
+  start: (name) => ({
+    name,
+    kind: 'test.stuck',
+    progress: () => 0,
+    state: () => 'running',
+    onProgress: () => {},
+    settled: new Promise(() => {}),
+    stop: () => new Promise(() => {}),
+    summary: () => ({}),
+  }),
+};
+(workloads as Map<string, WorkloadDef>).set(stuckWorkload.kind, stuckWorkload);
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {
