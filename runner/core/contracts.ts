@@ -166,6 +166,14 @@ export interface ProbeDef<S = any> {
   waitUntil?(spec: S, ctx: Context): Promise<Observation & { at: number }>;
 }
 
+/** A Kubernetes object, by name. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 /** Everything needed to undo a fault, JSON-serialisable: it is journaled before inject. */
 export type UndoData = Record<string, JsonValue>;
 
@@ -189,6 +197,12 @@ export interface FaultDef<S = any, U extends UndoData = UndoData> {
    * `injected` is what inject returned.
    */
   confirm?(spec: S, undo: U, injected: Record<string, JsonValue>, ctx: Context): Promise<Observation>;
+  /**
+   * Kubernetes objects the fault changes and its revert restores. While the fault is active
+   * each carries an undo note (runner/kube/undo-notes.ts), so `faultline recover --stand`
+   * can heal the cluster without the journal.
+   */
+  touches?(undo: U): ObjectRef[];
 }
 
 export type WorkloadState = 'running' | 'completed' | 'failed';

@@ -9,6 +9,7 @@ import { faults } from '../faults/index.js';
 import type { FaultResult } from '../report/record.js';
 import { confirmEffect, confirmTimeoutMs } from './confirm.js';
 import type { Journal } from './journal.js';
+import { clearNotes, writeNotes } from '../kube/undo-notes.js';
 
 export const revertTimeoutMs = 180_000;
 
@@ -53,7 +54,13 @@ export class Injections {
     const live: Live = { journalId, def, undo, result };
     this.live.push(live);
     await this.beforeInject?.();
+    const kc = this.ctx.stand.kube?.kc;
+    const refs = kc && def.touches ? def.touches(undo) : [];
+    const note = { id: journalId, runId: this.ctx.runId, kind, undo, description: result.description };
+    if (refs.length) await writeNotes(kc!, refs, note, this.ctx.signal);
     const details = await def.inject(spec, undo, this.ctx);
+    // objects the fault created only now exist to carry the note
+    if (refs.length) await writeNotes(kc!, refs, note, this.ctx.signal);
     result.injectedAt = Date.now();
     this.ctx.emit('fault.inject', { id, kind, description: result.description });
     if (details) result.details = details as Record<string, JsonValue>;
@@ -82,6 +89,8 @@ export class Injections {
     const signal = AbortSignal.timeout(revertTimeoutMs);
     try {
       await live.def.revert(live.undo, { ...this.ctx, signal });
+      const kc = this.ctx.stand.kube?.kc;
+      if (kc && live.def.touches) await clearNotes(kc, live.def.touches(live.undo), live.journalId, signal);
       live.result.revertedAt = Date.now();
       await this.journal.append({ type: 'reverted', at: Date.now(), id: live.journalId, by: 'run' });
       this.ctx.emit('fault.revert', { id: live.result.id, kind: live.result.kind, description: live.result.description });

@@ -16,6 +16,7 @@ import type { RunRecord } from '../report/record.js';
 import { resolveStand } from '../stands/index.js';
 import { isAlive } from '../stands/local/processes.js';
 import { acquireLock } from '../stands/local/state.js';
+import { clearNotes } from '../kube/undo-notes.js';
 import { revertTimeoutMs } from './injections.js';
 import { Journal, readJournal, type JournalState, type PendingUndo } from './journal.js';
 
@@ -53,6 +54,7 @@ async function revertPending(p: PendingUndo, signal: AbortSignal): Promise<void>
       runId: p.run,
     };
     await def.revert(p.undo, ctx);
+    if (stand.kube && def.touches) await clearNotes(stand.kube.kc, def.touches(p.undo), p.id, ctx.signal);
   } finally {
     await stand.close();
   }

@@ -69,6 +69,7 @@ const fault: FaultDef<ApplySpec, Undo> = {
       }
     }
   },
+  touches: (undo) => undo.objects,
 };
 
 export default fault;

@@ -11,6 +11,8 @@ export interface CordonSpec {
 
 export type CordonUndo = { node: string; wasUnschedulable: boolean };
 
+export const nodeRef = (name: string) => ({ apiVersion: 'v1', kind: 'Node', name });
+
 /** Shared with node.drain: read the node's current state as the undo. */
 export async function prepareCordon(node: string, ctx: Parameters<FaultDef['prepare']>[1], what: string): Promise<CordonUndo> {
   const n = await readNode(kubeOf(ctx, what), node, ctx.signal);
@@ -41,6 +43,7 @@ const fault: FaultDef<CordonSpec, CordonUndo> = {
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.cordon'),
   confirm: (_s, undo, _i, ctx) => confirmCordoned(undo.node, ctx, 'node.cordon'),
+  touches: (undo) => [nodeRef(undo.node)],
 };
 
 export default fault;

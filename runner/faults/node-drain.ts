@@ -4,7 +4,7 @@ import { mustDuration } from '../core/units.js';
 import { kubeOf } from '../kube/client.js';
 import { drainNode } from '../kube/drain.js';
 import { setUnschedulable } from '../kube/nodes.js';
-import { prepareCordon, revertCordon } from './node-cordon.js';
+import { nodeRef, prepareCordon, revertCordon } from './node-cordon.js';
 import type { CordonUndo } from './node-cordon.js';
 import { durationSchema } from '../scenario/fragments.js';
 import { confirmDrained } from './kube-effects.js';
@@ -48,6 +48,7 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.drain'),
   confirm: (_s, undo, _i, ctx) => confirmDrained(undo.node, ctx),
+  touches: (undo) => [nodeRef(undo.node)],
 };
 
 export default fault;

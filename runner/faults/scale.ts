@@ -75,6 +75,7 @@ const fault: FaultDef<ScaleSpec, Undo> = {
     const now = await readReplicas(kubeOf(ctx, 'scale'), undo, ctx.signal);
     return { ok: now === s.replicas, value: `${label(undo)} asks for ${now} replica(s) (want ${s.replicas})` };
   },
+  touches: (undo) => [{ apiVersion: 'apps/v1', kind: undo.kind, name: undo.name, namespace: undo.namespace }],
 };
 
 export default fault;

@@ -1,11 +1,12 @@
 /**
  * The crash test's loop, shared by the local and kwok stands: start the real CLI runner on
- * a scenario with several faults, SIGKILL it at a random instant (seeded, printed), then,
+ * a scenario with several faults, SIGKILL it at a random instant (seeded, printed: after a
+ * random number of its faults are journaled, plus a random delay), then,
  * with no command run, wait until the stand shows no leftover fault, and measure how long
  * that took. Between instants the stand must be fully healthy again.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -17,8 +18,10 @@ import { LEASE_MS } from '../../runner/engine/watchdog.js';
 export interface CrashOptions {
   stand: string;
   scenario: string;
-  /** SIGKILL between these many ms after the runner starts */
-  killWindowMs: [number, number];
+  /** faults in the scenario: each kill waits for a random 1..faults of them to be journaled */
+  faults: number;
+  /** then a random extra delay up to this, so kills also land mid-inject and mid-confirm */
+  jitterMs: number;
   /** what is still faulty on the stand, in words ([] = healed); must not change the stand */
   leftovers(signal: AbortSignal): Promise<string[]>;
   /** after healing: wait until the stand serves again (before the next instant) */
@@ -29,7 +32,9 @@ export interface CrashOptions {
 }
 
 export interface Instant {
-  killAtMs: number;
+  /** how many injects the kill waited for, and how long after that it came */
+  after: number;
+  jitterMs: number;
   /** faults injected (journaled) and not reverted when the runner died */
   active: number;
   /** kill -> no leftover */
@@ -48,7 +53,14 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export async function crashOnce(o: CrashOptions, killAtMs: number): Promise<Instant> {
+const injects = async (dir: string): Promise<number> => {
+  const runs = await readdir(dir).catch(() => [] as string[]);
+  if (!runs.length) return 0;
+  const text = await readFile(join(dir, runs[0]!, 'journal.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.includes('"type":"inject"')).length;
+};
+
+export async function crashOnce(o: CrashOptions, after: number, jitterMs: number): Promise<Instant> {
   const results = await mkdtemp(join(tmpdir(), 'fl-crash-'));
   const runner = execa(process.execPath, [join(packageRoot(), 'bin', 'faultline.js'), 'run', o.scenario, '--stand', o.stand, '--results', results], {
     reject: false,
@@ -56,7 +68,8 @@ export async function crashOnce(o: CrashOptions, killAtMs: number): Promise<Inst
     env: { NO_COLOR: '1' },
     cwd: results,
   });
-  await new Promise((r) => setTimeout(r, killAtMs));
+  await pollUntil(`the runner to journal ${after} fault(s)`, 120_000, AbortSignal.timeout(130_000), async () => ((await injects(results)) >= after ? true : undefined), 20);
+  await new Promise((r) => setTimeout(r, jitterMs));
   runner.kill('SIGKILL');
   const r = await runner;
   const killedAt = Date.now();
@@ -71,11 +84,11 @@ export async function crashOnce(o: CrashOptions, killAtMs: number): Promise<Inst
       return last.length ? undefined : true;
     }, 200);
   } catch (err) {
-    throw new Error(`killed at ${killAtMs} ms with ${active} fault(s) active: still faulty ${o.healMs} ms after the kill: ${last.join('; ')} (${dirs[0]})`, { cause: err });
+    throw new Error(`killed ${jitterMs} ms after inject #${after} with ${active} fault(s) active: still faulty ${o.healMs} ms after the kill: ${last.join('; ')} (${dirs[0]})`, { cause: err });
   }
   const healedMs = Date.now() - killedAt;
   await o.settle();
-  return { killAtMs, active, healedMs };
+  return { after, jitterMs, active, healedMs };
 }
 
 export async function crashMany(o: CrashOptions, n: number, seed: number): Promise<Instant[]> {
@@ -83,9 +96,10 @@ export async function crashMany(o: CrashOptions, n: number, seed: number): Promi
   o.log(`crash test on ${o.stand}: ${n} SIGKILLs, seed ${seed} (FAULTLINE_CRASH_SEED), lease ${LEASE_MS} ms`);
   const out: Instant[] = [];
   for (let i = 0; i < n; i++) {
-    const at = Math.round(o.killWindowMs[0] + rnd() * (o.killWindowMs[1] - o.killWindowMs[0]));
-    const x = await crashOnce(o, at);
-    o.log(`  #${i + 1}: killed at ${at} ms with ${x.active} fault(s) active; no leftover ${x.healedMs} ms after the kill`);
+    const after = 1 + Math.floor(rnd() * o.faults);
+    const jitter = Math.round(rnd() * o.jitterMs);
+    const x = await crashOnce(o, after, jitter);
+    o.log(`  #${i + 1}: killed ${jitter} ms after journaling fault ${after}, ${x.active} fault(s) active; no leftover ${x.healedMs} ms after the kill`);
     out.push(x);
   }
   const healed = out.map((x) => x.healedMs).sort((a, b) => a - b);

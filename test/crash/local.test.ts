@@ -39,8 +39,8 @@ describe('crash test: local stand', function () {
       {
         stand: 'local',
         scenario: join(packageRoot(), 'test', 'fixtures', 'scenarios', 'crash-local.yaml'),
-        // the runner needs ~1.5 s to start; its five faults are all in by ~5-9 s (load)
-        killWindowMs: [1_500, 10_000],
+        faults: 5,
+        jitterMs: 1_500,
         leftovers,
         settle: () => waitAllLive(h.stand(), 120_000),
         healMs: LEASE_MS + 30_000,
