@@ -65,14 +65,21 @@ export async function confirmPaused(node: string, ctx: Context): Promise<Observa
   return { ok: stopped === states.length, value: `${stopped}/${states.length} storage processes on ${node} in state T (${states.join(' ')})` };
 }
 
-/** Disk fill: the drive's free space is at or below what the target leaves (one block of slack for rounding). */
+/**
+ * Disk fill: the drive's free space is at or below what the target leaves. The storage
+ * service keeps writing and deleting its own temporary files on the drive, so free space
+ * moves by a little after the fill: FILL_SLACK of the drive (at least a block) is allowed.
+ */
+export const FILL_SLACK = 0.001;
+
 export async function confirmFilled(node: string, drive: number, fraction: number, ctx: Context): Promise<Observation> {
   const { size, free } = await observer(ctx, 'driveSpace', 'a disk fill')(node, drive, ctx.signal);
   const target = size * (1 - fraction);
-  const slack = 4096;
+  const slack = Math.max(4096, size * FILL_SLACK);
+  const over = free - target;
   return {
-    ok: free <= target + slack,
-    value: `drive ${drive + 1} of ${node}: ${formatSize(free)} free of ${formatSize(size)} (target at most ${formatSize(target)})`,
+    ok: over <= slack,
+    value: `drive ${drive + 1} of ${node}: ${formatSize(free)} free of ${formatSize(size)} (target at most ${formatSize(target)}${over > 0 ? `, ${formatSize(over)} over, ${formatSize(slack)} allowed` : ''})`,
   };
 }
 

@@ -68,7 +68,12 @@ export async function crashOnce(o: CrashOptions, after: number, jitterMs: number
     env: { NO_COLOR: '1' },
     cwd: results,
   });
-  await pollUntil(`the runner to journal ${after} fault(s)`, 120_000, AbortSignal.timeout(130_000), async () => ((await injects(results)) >= after ? true : undefined), 20);
+  let ended = false;
+  void runner.then(() => (ended = true));
+  await pollUntil(`the runner to journal ${after} fault(s)`, 120_000, AbortSignal.timeout(130_000), async () => {
+    if (ended) throw new Error(`the runner ended before journaling ${after} fault(s): ${(await runner).stdout}`);
+    return (await injects(results)) >= after ? true : undefined;
+  }, 20);
   await new Promise((r) => setTimeout(r, jitterMs));
   runner.kill('SIGKILL');
   const r = await runner;
