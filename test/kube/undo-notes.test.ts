@@ -68,7 +68,7 @@ ${tail}`,
   it('runner and watchdog SIGKILLed, journal deleted: recover --stand heals from the notes alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fl-notes-'));
     const runner = execa(process.execPath, [cli, 'run', await scenario(dir, '    - wait: 2m\n'), '--stand', 'kwok', '--results', dir], { reject: false, timeout: 200_000, cwd: dir });
-    const runDir = async () => join(dir, (await readdir(dir)).find((d) => d !== 'notes.yaml')!);
+    const runDir = async () => join(dir, (await readdir(dir)).find((d) => d !== 'notes.yaml') ?? 'not-yet');
     await pollUntil('three faults in and confirmed', 90_000, AbortSignal.timeout(100_000), async () => {
       const text = await readFile(join(await runDir(), 'runs', 'notes--kwok--1.json'), 'utf8').catch(() => '');
       return (text.match(/"effect"/g) ?? []).length >= 2 && /"node.cordon"[\s\S]*"injectedAt"/.test(text) ? true : undefined;
