@@ -92,6 +92,14 @@ export async function crashOnce(o: CrashOptions, after: number, jitterMs: number
     throw new Error(`killed ${jitterMs} ms after inject #${after} with ${active} fault(s) active: still faulty ${o.healMs} ms after the kill: ${last.join('; ')} (${dirs[0]})`, { cause: err });
   }
   const healedMs = Date.now() - killedAt;
+  if (dirs[0]) {
+    // the watchdog did it, and wrote it down
+    const text = await readFile(join(dirs[0], 'journal.jsonl'), 'utf8');
+    if (active) {
+      assert.match(text, /"event":"lease-lapsed"/, `no watchdog entry in ${dirs[0]}`);
+      assert.equal((await readJournal(join(dirs[0], 'journal.jsonl'))).pending.length, 0, `the watchdog left undos pending in ${dirs[0]}`);
+    }
+  }
   await o.settle();
   return { after, jitterMs, active, healedMs };
 }
