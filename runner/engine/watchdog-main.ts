@@ -50,6 +50,9 @@ async function leaseAge(): Promise<number> {
 async function main(): Promise<void> {
   if (!(await claim())) return;
   log(`watching ${dir} for runner ${runnerPid} (lease ${LEASE_MS} ms)`);
+  // loaded while idle (faults, stands, SDKs: seconds on a busy machine), so a lapse is acted on at once
+  const replay = import('./replay.js');
+  replay.catch(() => {});
   for (;;) {
     const j = await readJournal(journalPath);
     if (j.ended) {
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       const why = `lease ${(age / 1000).toFixed(1)} s old, runner ${runnerPid} ${gone ? 'gone' : 'hung'}; reverting ${j.pending.length} fault(s)`;
       log(why);
       await note('lease-lapsed', why);
-      const { replayJournal } = await import('./replay.js');
+      const { replayJournal } = await replay;
       const r = await replayJournal(journalPath, { by: 'watchdog', signal: AbortSignal.timeout(10 * 60_000), log });
       await note('exit', `${r.reverted} reverted, ${r.failed} failed`);
       log(`${r.reverted} reverted, ${r.failed} failed`);

@@ -54,16 +54,18 @@ describe('watchdog (dead-man\'s switch)', function () {
     const killedAt = Date.now();
     runner.kill('SIGKILL');
     await runner;
-    const j = await pollUntil('the watchdog to act', LEASE_MS + 10_000, AbortSignal.timeout(30_000), async () => {
-      const s = await readJournal(join(dir, 'journal.jsonl'));
-      return s.pending[0]?.lastError ? s : undefined;
-    }, 100);
+    const journal = join(dir, 'journal.jsonl');
+    await pollUntil('the watchdog to see the lease lapse', LEASE_MS + 10_000, AbortSignal.timeout(30_000), async () =>
+      /"event":"lease-lapsed"/.test(await readFile(journal, 'utf8')) ? true : undefined, 100);
     const acted = Date.now() - killedAt;
     assert.ok(acted >= LEASE_MS - 1500, `acted ${acted} ms after the kill: the lease (${LEASE_MS} ms) had not lapsed yet`);
     assert.ok(acted <= LEASE_MS + 3000, `acted ${acted} ms after the kill`);
+    assert.match(await readFile(journal, 'utf8'), /"type":"watchdog","at":\d+,"event":"lease-lapsed".*runner \d+ gone/);
+    const j = await pollUntil('the watchdog to replay', 15_000, AbortSignal.timeout(20_000), async () => {
+      const s = await readJournal(journal);
+      return s.pending[0]?.lastError ? s : undefined;
+    }, 100);
     assert.match(j.pending[0]!.lastError!, /does not know fault kind test.unknown-to-watchdog/);
-    const text = await readFile(join(dir, 'journal.jsonl'), 'utf8');
-    assert.match(text, /"type":"watchdog","at":\d+,"event":"lease-lapsed".*runner \d+ gone/);
     await pollUntil('the watchdog to exit', 5_000, AbortSignal.timeout(10_000), async () => ((await liveWatchdog(dir)) ? undefined : true));
   });
 
