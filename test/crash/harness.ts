@@ -108,6 +108,10 @@ export async function crashMany(o: CrashOptions, n: number, seed: number): Promi
   const rnd = seeded(seed);
   o.log(`crash test on ${o.stand}: ${n} SIGKILLs, seed ${seed} (FAULTLINE_CRASH_SEED), lease ${LEASE_MS} ms`);
   const out: Instant[] = [];
+  // a stand already broken before the first kill would be blamed on the watchdog
+  await o.settle();
+  const before = await o.leftovers(AbortSignal.timeout(60_000));
+  assert.deepEqual(before, [], 'the stand carried faults before the crash test began');
   for (let i = 0; i < n; i++) {
     const after = 1 + Math.floor(rnd() * o.faults);
     const jitter = Math.round(rnd() * o.jitterMs);
