@@ -128,8 +128,13 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         stepEnds.set(step.id, Date.now());
         if (result.effect && !result.effect.ok) {
           // the gates after it would judge a stand the fault never reached: nothing to learn
-          record.status = 'unknown';
-          record.reason = `effect of ${step.kind} (${step.title}) not confirmed: ${result.effect.value}`;
+          // (a gate that already failed under continueOnFailure stays the verdict)
+          const why = `effect of ${step.kind} (${step.title}) not confirmed: ${result.effect.value}`;
+          if (record.status === 'pass') {
+            record.status = 'unknown';
+            record.reason = why;
+          }
+          emit('run.stopped', { reason: why });
           throw new StopRun();
         }
         return;

@@ -209,7 +209,6 @@ function eventText(e: TimelineEvent): { kind: 'inject' | 'revert' | 'error' | 'i
     const ok = e.ok === true;
     return { kind: ok ? 'info' : 'error', text: `${ok ? '✔' : '?'} effect of ${str('kind') ?? 'fault'} ${ok ? 'confirmed' : 'NOT confirmed'}: ${str('value') ?? ''}` };
   }
-  if (type === 'stand.recovered') return { kind: 'revert', text: `↺ ${str('text') ?? ''}` };
   if (!type.startsWith('fault.') && !type.startsWith('workload.')) return undefined;
   const what = str('kind') ?? str('name') ?? str('id') ?? '';
   const desc = str('description');
