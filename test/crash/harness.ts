@@ -93,11 +93,17 @@ export async function crashOnce(o: CrashOptions, after: number, jitterMs: number
   }
   const healedMs = Date.now() - killedAt;
   if (dirs[0]) {
-    // the watchdog did it and wrote it down (a fault journaled but not yet injected heals "before" it acts)
+    // the watchdog did it and wrote it down, its exit entry last (a fault journaled but not yet injected heals "before" it acts)
     const path = join(dirs[0], 'journal.jsonl');
     if (active) {
       await pollUntil(`the watchdog to journal its replay in ${dirs[0]}`, o.healMs, AbortSignal.timeout(o.healMs + 5_000), async () =>
-        /"event":"lease-lapsed"/.test(await readFile(path, 'utf8')) && !(await readJournal(path)).pending.length ? true : undefined, 200);
+        /"event":"exit"/.test(await readFile(path, 'utf8')) && !(await readJournal(path)).pending.length ? true : undefined, 200);
+      // and the run record says so, for the reports
+      for (const f of await readdir(join(dirs[0], 'runs')).catch(() => [] as string[])) {
+        const rec = JSON.parse(await readFile(join(dirs[0], 'runs', f), 'utf8')) as { status: string; reason?: string };
+        assert.equal(rec.status, 'interrupted');
+        assert.match(rec.reason ?? '', /the runner vanished mid-run; its watchdog reverted \d+ fault/);
+      }
     }
   }
   await o.settle();
