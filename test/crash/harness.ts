@@ -99,7 +99,7 @@ export async function crashOnce(o: CrashOptions, after: number, jitterMs: number
       await pollUntil(`the watchdog to journal its replay in ${dirs[0]}`, o.healMs, AbortSignal.timeout(o.healMs + 5_000), async () =>
         /"event":"exit"/.test(await readFile(path, 'utf8')) && !(await readJournal(path)).pending.length ? true : undefined, 200);
       // and the run record says so, for the reports
-      for (const f of await readdir(join(dirs[0], 'runs')).catch(() => [] as string[])) {
+      for (const f of (await readdir(join(dirs[0], 'runs')).catch(() => [] as string[])).filter((x) => x.endsWith('.json'))) {
         const rec = JSON.parse(await readFile(join(dirs[0], 'runs', f), 'utf8')) as { status: string; reason?: string };
         assert.equal(rec.status, 'interrupted');
         assert.match(rec.reason ?? '', /the runner vanished mid-run; its watchdog reverted \d+ fault/);
