@@ -18,7 +18,7 @@ const allowed = {
   ...Object.fromEntries(plugins.map((p) => [p, ['core', ...kits]])),
   scenario: ['core', 'spec'],
   report: ['core', 's3'],
-  engine: ['core', 'spec', 'scenario', 'report'],
+  engine: ['core', ...kits, 'scenario', 'report'],
   'catalog.ts': ['core', ...plugins],
   cli: ['*'],
 };

@@ -102,7 +102,7 @@ export async function runChild(spec: ChildSpec): Promise<ChildResult> {
     const ms = performance.now() - started;
     if (bounded.aborted) {
       if (spec.signal.aborted) throw spec.signal.reason;
-      throw new FaultlineError('child-timeout', `${spec.what}: no answer within its bound of ${formatDuration(spec.timeoutMs)}`, {
+      throw new FaultlineError('child-timeout', `${spec.what}: did not finish within its bound of ${formatDuration(spec.timeoutMs)}`, {
         cause: new DeadlineError(spec.what, spec.timeoutMs),
       });
     }

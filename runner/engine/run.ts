@@ -2,11 +2,12 @@
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Context, Stand } from '../core/contracts.js';
-import { deadline, sleep } from '../core/abort.js';
+import { deadline, sleep, untilAborted } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
 import { runChild } from '../core/child.js';
 import { standEnv, standSecrets } from '../core/stand-env.js';
 import type { Catalog } from '../core/catalog.js';
+import { formatDuration } from '../core/units.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
 import { paramValues } from '../scenario/params.js';
@@ -29,7 +30,16 @@ export interface RunOptions {
   reporter: Reporter;
   /** "i/n" when the sweep runs one shard of its plan */
   shard?: string;
+  /** called before each inject, once its undo is journaled: the dead-man's switch (watchdog.ts) */
+  armWatchdog?: () => Promise<void>;
+  /** how long a fault may take to show its effect (default confirmTimeoutMs) */
+  confirmTimeoutMs?: number;
+  /** bound of stopping the workloads at the end (default workloadStopMs) */
+  workloadStopMs?: number;
 }
+
+/** Stopping the workloads gets this long; the reverts come next whatever they do. */
+export const workloadStopMs = 30_000;
 
 /** Capabilities the scenario needs that the stand lacks, with the stand's reasons. */
 export function missingCapabilities(scenario: Scenario, stand: Stand): string[] {
@@ -81,7 +91,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     void report.onEvent?.(record, event);
   };
   const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params) };
-  const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx);
+  const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx, opts.armWatchdog, opts.confirmTimeoutMs);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
   const samples = new ProgressSamples((record.progress = {}));
@@ -106,6 +116,12 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
+        if (gate.verdict !== 'pass' && !record.faults.length && scenario.steps.some((s) => s.type === 'fault' && s.index > step.index)) {
+          // a steady-state gate: the scenario was never tried, so this says nothing about it
+          record.status = 'unknown';
+          record.reason = `stand was not healthy before the first fault: gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
+          throw new StopRun();
+        }
         if (gate.verdict !== 'pass') {
           record.status = 'fail';
           record.reason ??= `gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
@@ -123,6 +139,17 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           throw err;
         }
         stepEnds.set(step.id, Date.now());
+        if (result.effect && !result.effect.ok) {
+          // the gates after it would judge a stand the fault never reached: nothing to learn
+          // (a gate that already failed under continueOnFailure stays the verdict)
+          const why = `effect of ${step.kind} (${step.title}) not confirmed: ${result.effect.value}`;
+          if (record.status === 'pass') {
+            record.status = 'unknown';
+            record.reason = why;
+          }
+          emit('run.stopped', { reason: why });
+          throw new StopRun();
+        }
         return;
       }
       case 'revert':
@@ -172,7 +199,10 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
       emit('run.stopped', { reason: record.reason });
     }
   } finally {
-    await workloads.stopAll();
+    // a workload that will not stop must not hold the stand's faults in place
+    const stopMs = opts.workloadStopMs ?? workloadStopMs;
+    const stopped = await untilAborted(workloads.stopAll().then(() => true), AbortSignal.timeout(stopMs)).catch(() => false);
+    if (!stopped) emit('workload.stop-timeout', { error: `workloads did not stop within ${formatDuration(stopMs)}; reverting the faults anyway` });
     await injections.revertAll();
     record.workloads = workloads.summaries();
     samples.flush();

@@ -11,9 +11,13 @@ import type { Scenario } from '../scenario/types.js';
 import { Journal, journalBegin } from './journal.js';
 import { executeRun } from './run.js';
 import { shardLabel, shardPlan, type Shard } from './shard.js';
+import { defaultResultsRoot, indexJournal, recoverStale } from './stale.js';
+import { Watchdog } from './watchdog.js';
 
 export interface SweepOptions {
   catalog: Catalog;
+  /** opens the stand a dead run's journal names, to revert what it left there */
+  openStand(ref: string, signal: AbortSignal): Promise<Stand>;
   scenarios: Scenario[];
   stands: Stand[];
   /** the scenarios as loaded for each stand (its params), in the order of `scenarios`; default: `scenarios` */
@@ -31,6 +35,8 @@ export interface SweepOptions {
   shard?: Shard;
   /** made once the run folder exists */
   reporter(resultsDir: string): Reporter;
+  /** what the sweep did before the first run (faults an earlier runner left, reverted) */
+  log?(line: string): void;
 }
 
 export interface SweepResult {
@@ -63,7 +69,7 @@ export function exitCodeFor(records: RunRecord[]): ExitCodeValue {
   if (records.some((r) => r.faults.some((f) => f.revertError))) return ExitCode.revertFailed;
   if (records.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
   if (records.some((r) => r.status === 'error')) return ExitCode.runnerError;
-  if (records.some((r) => r.status === 'fail')) return ExitCode.gateFailed;
+  if (records.some((r) => r.status === 'fail' || r.status === 'unknown')) return ExitCode.gateFailed;
   return ExitCode.ok;
 }
 
@@ -76,8 +82,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const folder = opts.shard ? `${runId}.shard-${opts.shard.index}-of-${opts.shard.count}` : runId;
   const resultsDir = resolve(join(opts.resultsRoot, folder));
   await mkdir(join(resultsDir, 'runs'), { recursive: true });
+  // before any steady-state gate: a stand still carrying an earlier run's faults is not the stand under test
+  for (const stand of opts.stands) {
+    await recoverStale({ tools: { faults: opts.catalog.faults, openStand: opts.openStand }, stand, resultsRoots: [defaultResultsRoot, opts.resultsRoot], signal: opts.signal, log: opts.log ?? (() => {}) });
+  }
   const journal = await Journal.open(resultsDir);
   await journal.append(journalBegin(runId));
+  for (const stand of opts.stands) await indexJournal(stand.name, journal.path);
+  const watchdog = new Watchdog(resultsDir);
   const baseSeed = opts.seed ?? randomBytes(4).readUInt32BE() >>> 1;
   const plan = shardPlan(
     opts.scenarios.flatMap((_, si) =>
@@ -105,12 +117,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         journal,
         reporter,
         shard,
+        armWatchdog: () => watchdog.arm(),
       });
       records.push(record);
     }
   } finally {
     await journal.append({ type: 'end', at: Date.now() });
     await journal.close();
+    watchdog.dispose();
   }
   const matrix = buildMatrix(records, { runId, startedAt, endedAt: Date.now() });
   await reporter.onSweepEnd?.(matrix, records);

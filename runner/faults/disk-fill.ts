@@ -3,6 +3,7 @@ import type { FaultDef } from '../core/contracts.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
 import { parsePercent } from '../core/units.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmFilled } from './node-effects.js';
 
 export interface DiskFillSpec {
   node: string;
@@ -57,6 +58,7 @@ const fault: FaultDef<DiskFillSpec, Undo> = {
     if (undo.file) await d.clearFill!(undo.node, undo.file, ctx.signal);
     else await d.fillDisk!(undo.node, undo.drive, 0, ctx.signal);
   },
+  confirm: (s, undo, _i, ctx) => confirmFilled(undo.node, undo.drive, fractionOf(s.to), ctx),
 };
 
 export default fault;

@@ -71,6 +71,7 @@ const fault: FaultDef<ApplySpec, Undo> = {
       }
     }
   },
+  touches: (undo) => undo.objects,
 };
 
 export default fault;

@@ -6,6 +6,7 @@
 import type { FaultDef } from '../core/contracts.js';
 import { RefusedError } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmKernel } from './node-effects.js';
 
 export interface NodeBootKernelSpec {
   node: string;
@@ -58,6 +59,7 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
   async revert(undo, ctx) {
     await nodeDriver(ctx, 'node.bootKernel', ['setBootKernel'], 'kernel').setBootKernel!(undo.node, undo.previous, ctx.signal);
   },
+  confirm: (_s, undo, _i, ctx) => confirmKernel(undo.node, undo.kernel, ctx),
 };
 
 export default fault;

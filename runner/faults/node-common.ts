@@ -1,5 +1,5 @@
 /** Shared by the node faults: find the stand's NodeDriver and the operations a fault needs. */
-import type { Capability, Context, FaultDef, JsonSchema, NodeDriver } from '../core/contracts.js';
+import type { Capability, Context, FaultDef, JsonSchema, NodeDriver, Observation } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../core/errors.js';
 
 export const nodeNameSchema: JsonSchema = { type: 'string', minLength: 1, description: 'node name as the stand lists it, e.g. node4' };
@@ -42,6 +42,8 @@ export interface OneNodeFault {
   undo: NodeOp;
   /** the capability whose absence the stand may explain */
   related?: Capability;
+  /** one look at whether it took effect (FaultDef.confirm) */
+  confirm?(node: string, ctx: Context): Promise<Observation>;
 }
 
 /** A fault on one node that is one driver call, undone by another (kill/start, pause/resume, ...). */
@@ -65,5 +67,6 @@ export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node
     async revert(undo, ctx) {
       await driver(ctx, [f.undo])[f.undo]!(undo.node, ctx.signal);
     },
+    ...(f.confirm ? { confirm: (_s: { node: string }, undo: { node: string }, _i: unknown, ctx: Context) => f.confirm!(undo.node, ctx) } : {}),
   };
 }

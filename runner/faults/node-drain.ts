@@ -4,9 +4,10 @@ import { mustDuration } from '../core/units.js';
 import { kubeOf } from '../kube/client.js';
 import { drainNode } from '../kube/drain.js';
 import { setUnschedulable } from '../kube/nodes.js';
-import { prepareCordon, revertCordon } from './node-cordon.js';
+import { nodeRef, prepareCordon, revertCordon } from './node-cordon.js';
 import type { CordonUndo } from './node-cordon.js';
 import { durationSchema } from '../spec/fragments.js';
+import { confirmDrained } from './kube-effects.js';
 
 export interface DrainSpec {
   node: string;
@@ -48,6 +49,8 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
     return { evicted: r.evicted, skipped: r.skipped.map((x) => `${x.pod} (${x.why})`), pdbRetries: r.retries, tookMs: Date.now() - started };
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.drain'),
+  confirm: (_s, undo, _i, ctx) => confirmDrained(undo.node, ctx),
+  touches: (undo) => [nodeRef(undo.node)],
 };
 
 export default fault;

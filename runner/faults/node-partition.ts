@@ -2,6 +2,7 @@
 import type { FaultDef } from '../core/contracts.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmPartition } from './node-effects.js';
 
 /** `groups`: nodes in different groups cannot talk; nodes in no group are untouched.
  *  `isolate: node3` is short for `groups: [[node3], [every other node]]`. */
@@ -56,6 +57,7 @@ const fault: FaultDef<NodePartitionSpec, Undo> = {
   async revert(undo, ctx) {
     await nodeDriver(ctx, 'node.partition', ['heal'], 'network').heal!(undo.groups, ctx.signal);
   },
+  confirm: (_s, undo, _i, ctx) => confirmPartition(undo.groups, ctx),
 };
 
 export default fault;

@@ -8,6 +8,7 @@ import { deletePod, hasController, listPods, livePods, podName } from '../kube/p
 import { selectorSchema, selectorString } from '../kube/selector.js';
 import type { SelectorSpec } from '../kube/selector.js';
 import { percentSchema } from '../spec/fragments.js';
+import { confirmPodsReplaced } from './kube-effects.js';
 
 export interface PodKillSpec {
   namespace: string;
@@ -85,6 +86,7 @@ const fault: FaultDef<PodKillSpec, Undo> = {
   async revert() {
     // Deleted pods cannot be restored; their controllers recreate them.
   },
+  confirm: (_s, undo, injected, ctx) => confirmPodsReplaced(undo.namespace, undo.selector, injected, ctx, 'pod.kill'),
 };
 
 export default fault;

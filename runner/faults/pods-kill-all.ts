@@ -7,6 +7,7 @@ import { selectorSchema, selectorString } from '../kube/selector.js';
 import type { SelectorSpec } from '../kube/selector.js';
 import { describeWorkload, podSelectorOf, readWorkload, workloadKinds } from '../kube/workload.js';
 import type { WorkloadKind } from '../kube/workload.js';
+import { confirmPodsReplaced } from './kube-effects.js';
 
 export interface KillAllSpec {
   namespace: string;
@@ -57,11 +58,12 @@ const fault: FaultDef<KillAllSpec, Undo> = {
     const deleted = await Promise.all(live.map((p) => deletePod(kube, p, grace, ctx.signal)));
     const pods = live.map(podName);
     ctx.emit('pods.killAll', { namespace: undo.namespace, pods });
-    return { selector: undo.selector, pods, alreadyGone: pods.filter((_, i) => !deleted[i]), gracePeriod: grace };
+    return { selector: undo.selector, pods, uids: live.map((p) => p.metadata?.uid ?? ''), alreadyGone: pods.filter((_, i) => !deleted[i]), gracePeriod: grace };
   },
   async revert() {
     // Deleted pods cannot be restored; their controllers recreate them.
   },
+  confirm: (_s, undo, injected, ctx) => confirmPodsReplaced(undo.namespace, undo.selector, injected, ctx, 'pods.killAll'),
 };
 
 export default fault;

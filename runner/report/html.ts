@@ -124,7 +124,7 @@ function faultsTable(r: RunRecord): string {
   if (!r.faults.length) return '';
   const rows = r.faults.map(
     (f) =>
-      `<tr><td><code>${esc(f.kind)}</code></td><td>${esc(f.description)}</td><td>${esc(rel(r, f.injectedAt))}</td><td>${esc(rel(r, f.revertedAt))}</td>` +
+      `<tr><td><code>${esc(f.kind)}</code></td><td>${esc(f.description)}${f.effect ? `<br><small>effect ${f.effect.ok ? 'confirmed' : '<b>NOT confirmed</b>'}: ${esc(f.effect.value)}</small>` : ''}</td><td>${esc(rel(r, f.injectedAt))}</td><td>${esc(rel(r, f.revertedAt))}${f.revertedBy ? ` (${esc(f.revertedBy)})` : ''}</td>` +
       `<td class="err">${esc([f.error, f.revertError && `revert: ${f.revertError}`].filter(Boolean).join('; '))}</td></tr>`,
   );
   return `<h4>Faults</h4><table class="faults"><thead><tr><th>fault</th><th>what</th><th>injected</th><th>reverted</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -183,7 +183,7 @@ th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:to
 .matrix td.cell{font-weight:600}
 .cell a{color:inherit}
 .pass{background:#dff5e1}.flaky{background:#fff1c2}.fail{background:#fbd9d6}.unknown{background:#fff1c2}
-.skipped{background:#eee;color:#555}.error,.interrupted{background:#eadcf5}.none{color:#888}
+.skipped{background:#eee;color:#555}.error,.interrupted,.unknown{background:#eadcf5}.none{color:#888}
 .verdict.pass,.verdict.fail{display:inline-block;padding:.3em .8em;font-weight:700}
 details.run{border:1px solid #ccc;margin:.5em 0;padding:.4em .8em;background:#fff}
 details.run>summary{cursor:pointer;font-weight:600}

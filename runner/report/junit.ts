@@ -45,7 +45,7 @@ function testcase(r: RunRecord, name: string): string {
   const problems = problemLines(r);
   if (r.status === 'skipped') {
     body.push(`      <skipped message="${attr(r.reason ?? 'skipped')}"/>`);
-  } else if (r.status === 'error' || r.status === 'interrupted') {
+  } else if (r.status === 'error' || r.status === 'interrupted' || r.status === 'unknown') {
     const message = r.reason ? `${r.status}: ${r.reason}` : r.status;
     body.push(`      <error message="${attr(message)}" type="${r.status}">${text(problems.join('\n'))}</error>`);
   } else if (r.status === 'fail') {
@@ -65,7 +65,9 @@ function systemOut(r: RunRecord): string {
   for (const g of r.gates) lines.push(`[${g.verdict}] ${gateLine(g)}`);
   for (const f of r.faults) {
     const at = (t?: number) => (t === undefined ? '-' : `+${seconds(t - r.startedAt)} s`);
-    lines.push(`fault ${f.kind}: ${f.description} (injected ${at(f.injectedAt)}, reverted ${at(f.revertedAt)})`);
+    const effect = f.effect ? `, effect ${f.effect.ok ? 'confirmed' : 'NOT confirmed'}: ${f.effect.value}` : '';
+    const by = f.revertedBy ? ` by ${f.revertedBy}` : '';
+    lines.push(`fault ${f.kind}: ${f.description} (injected ${at(f.injectedAt)}, reverted ${at(f.revertedAt)}${by}${effect})`);
   }
   return lines.join('\n');
 }
@@ -93,7 +95,7 @@ function baselineSuite(c: Comparison): { xml: string; tests: number; failures: n
 
 function tally(runs: readonly RunRecord[]) {
   const n = (s: RunRecord['status'][]) => runs.filter((r) => s.includes(r.status)).length;
-  return { tests: runs.length, failures: n(['fail']), errors: n(['error', 'interrupted']), skipped: n(['skipped']) };
+  return { tests: runs.length, failures: n(['fail']), errors: n(['error', 'interrupted', 'unknown']), skipped: n(['skipped']) };
 }
 
 /** ISO 8601 without zone (as the JUnit schema wants); always UTC. */

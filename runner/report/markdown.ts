@@ -9,7 +9,7 @@ import type { CellChange, Comparison } from './record.js';
 export function toMarkdown(matrix: Matrix, records: readonly RunRecord[]): string {
   const out: string[] = [`# faultline ${md(matrix.runId)}`, ''];
   const count = (s: RunRecord['status']) => records.filter((r) => r.status === s).length;
-  const parts = (['pass', 'fail', 'error', 'interrupted', 'skipped'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
+  const parts = (['pass', 'fail', 'unknown', 'error', 'interrupted', 'skipped'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
   out.push(
     `**${matrixGreen(matrix) ? 'GREEN' : 'NOT GREEN'}** — ${records.length} run${records.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}, ` +
       `started ${new Date(matrix.startedAt).toISOString()}, took ${formatDuration(Math.max(0, matrix.endedAt - matrix.startedAt))}`,

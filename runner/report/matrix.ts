@@ -46,6 +46,7 @@ function cellOf(scenario: string, stand: string, runs: RunRecord[], pathOf: (r: 
     skipped: count('skipped'),
     errored: count('error'),
     interrupted: count('interrupted'),
+    unknown: count('unknown'),
     status: 'fail',
     records: runs.map(pathOf),
   };
@@ -69,10 +70,10 @@ function cellStatus(c: MatrixCell): MatrixCell['status'] {
   return c.passed > 0 ? 'flaky' : 'fail';
 }
 
-/** "3/3 pass", "2/3 flaky", "0/3 fail", "skipped: why", "2/3 interrupted" */
+/** "3/3 pass", "2/3 flaky", "0/3 fail", "skipped: why", "2/3 interrupted", "0/1 unknown" */
 export function cellLabel(c: MatrixCell): string {
   if (c.status === 'skipped') return c.reason ? `skipped: ${oneLine(c.reason)}` : 'skipped';
-  const word = c.status === 'error' && c.errored === 0 ? 'interrupted' : c.status;
+  const word = c.status === 'error' && c.errored === 0 ? (c.interrupted === 0 ? 'unknown' : 'interrupted') : c.status;
   return `${c.passed}/${c.runs - c.skipped} ${word}`;
 }
 

@@ -4,8 +4,10 @@ import type { JsonValue, TimelineEvent } from '../core/contracts.js';
 export type Verdict = 'pass' | 'fail' | 'unknown';
 
 /** pass: every gate passed; fail: a gate failed or was unknown; skipped: the stand lacks a capability;
- * error: the runner could not carry the run out; interrupted: Ctrl-C / SIGTERM. */
-export type RunStatus = 'pass' | 'fail' | 'skipped' | 'error' | 'interrupted';
+ * error: the runner could not carry the run out; interrupted: Ctrl-C / SIGTERM;
+ * unknown: the run proved nothing (a fault whose effect was not confirmed, or a stand
+ * that was not healthy before the first fault). */
+export type RunStatus = 'pass' | 'fail' | 'skipped' | 'error' | 'interrupted' | 'unknown';
 
 export interface GateResult {
   /** index of the step in spec.steps */
@@ -46,7 +48,19 @@ export interface FaultResult {
   /** inject failed */
   error?: string;
   revertError?: string;
+  /** who reverted it when not the run itself: the watchdog (runner vanished) or `faultline recover` */
+  revertedBy?: 'watchdog' | 'recover';
   details?: Record<string, JsonValue>;
+  /** whether the fault was seen to take effect right after inject (FaultDef.confirm) */
+  effect?: FaultEffect;
+}
+
+export interface FaultEffect {
+  ok: boolean;
+  /** what was observed, in words, e.g. "connect from node1 to node4:9000 timed out after 1.0 s (no RST)" */
+  value: string;
+  /** how long after inject it was confirmed (or gave up) */
+  elapsedMs: number;
 }
 
 export interface RunRecord {
@@ -84,6 +98,8 @@ export interface MatrixCell {
   skipped: number;
   errored: number;
   interrupted: number;
+  /** runs that proved nothing (effect of a fault not confirmed, stand unhealthy before the first fault) */
+  unknown: number;
   /** pass: all passed; flaky: some passed; fail: none passed; skipped: all skipped;
    * error: no gate failed but a run errored or was interrupted (undecided, never green) */
   status: 'pass' | 'flaky' | 'fail' | 'skipped' | 'error';

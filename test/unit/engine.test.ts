@@ -165,13 +165,13 @@ describe('engine', () => {
     ];
     await writeFile(join(dir, 'journal.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"type":"inj');
     const log: string[] = [];
-    const code = await recover({ catalog: testCatalog, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal), resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
+    const code = await recover({ tools: { faults: testCatalog.faults, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal) }, resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
     assert.equal(code, 0);
     assert.deepEqual(calls, ['revert third', 'revert first']);
     assert.ok(log.some((l) => /reverted record third on plain/.test(l)));
     assert.deepEqual((await readJournal(join(dir, 'journal.jsonl'))).pending, []);
     calls.splice(0);
-    await recover({ catalog: testCatalog, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal), resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
+    await recover({ tools: { faults: testCatalog.faults, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal) }, resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
     assert.deepEqual(calls, [], 'a second recover finds nothing left');
     assert.match(await readFile(join(dir, 'journal.jsonl'), 'utf8'), /"by":"recover"/);
   });

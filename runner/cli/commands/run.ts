@@ -62,6 +62,7 @@ export function runCommand(program: Command, catalog: Catalog): void {
         for (const ref of opts.stand) stands.push(await resolveStand(ref, catalog, deadline(interrupt.signal, 60_000)));
         const result = await runSweep({
           catalog,
+          openStand: (ref, signal) => resolveStand(ref, catalog, signal),
           scenarios,
           stands,
           scenariosByStand: new Map(stands.map((s, i) => [s, perRef[i]!])),
@@ -73,6 +74,7 @@ export function runCommand(program: Command, catalog: Catalog): void {
           reporter: reportersFor,
           runId: opts.runId,
           shard,
+          log: (l) => process.stderr.write(l + '\n'),
         });
         if (opts.json) process.stdout.write(JSON.stringify({ runId: result.runId, resultsDir: result.resultsDir, exitCode: result.exitCode, matrix: result.matrix, records: result.records }, null, 2) + '\n');
         process.exitCode = result.exitCode;

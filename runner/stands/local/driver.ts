@@ -1,10 +1,11 @@
 /** NodeDriver of the local stand. Every method is idempotent and bounded. */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
 import { DeadlineError, pollUntil } from '../../core/abort.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
-import { fill, fillPath, clearFill as removeFill } from './drives.js';
+import { fill, fillPath, clearFill as removeFill, space } from './drives.js';
+import { inNetns } from './exec.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
@@ -271,5 +272,40 @@ export class LocalNodeDriver implements NodeDriver {
 
   async hasModule(name: string, kernel: string, module: string, _signal: AbortSignal): Promise<boolean> {
     return hasModule(this.node(name).dir, kernel, module);
+  }
+
+  /**
+   * bash's /dev/tcp connect from inside `from`'s namespace. A SYN our own namespace's
+   * filter drops fails at once with EPERM: that counts as a timeout (dropped, no RST).
+   */
+  async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+    const ns = this.netnsOf(from, 'peerConnect');
+    const target = this.node(to);
+    const t0 = Date.now();
+    const secs = (timeoutMs / 1000).toFixed(3);
+    const r = await inNetns(ns, 'timeout', [secs, 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', target.address, String(target.port)], signal, {
+      allowFailure: true,
+      timeout: timeoutMs + 5_000,
+    });
+    const ms = Date.now() - t0;
+    if (r.ok) return { result: 'open', ms };
+    if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
+    if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
+    throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${target.port}: ${r.stderr || 'failed'}`);
+  }
+
+  async serviceStates(name: string, _signal: AbortSignal): Promise<string[]> {
+    const states = await Promise.all((await servicePids(this.node(name))).map((pid) => procState(pid)));
+    return states.filter((s): s is string => s !== undefined);
+  }
+
+  async driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {
+    return space(this.drivePath(name, drive));
+  }
+
+  /** What the node booted last, unless it has no power now. */
+  async runningKernel(name: string, signal: AbortSignal): Promise<string | undefined> {
+    if (await this.isPoweredOff(name, signal)) return undefined;
+    return runningKernel(this.node(name).dir);
   }
 }

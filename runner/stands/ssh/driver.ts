@@ -160,7 +160,7 @@ export class SshNodeDriver implements NodeDriver {
     }
   }
 
-  private async runningKernel(node: string, signal: AbortSignal): Promise<string> {
+  async runningKernel(node: string, signal: AbortSignal): Promise<string> {
     return lastLine((await this.ok(node, 'runningKernel', {}, signal)).stdout);
   }
 

@@ -6,8 +6,8 @@ import { supportedView, type NodeOp } from '../command/view.js';
 import { readSshConfig, type SshCommand } from './config.js';
 import { SshNodeDriver } from './driver.js';
 
-/** Which driver methods exist, given the templates they (and their undo) need. */
-const needs: Record<NodeOp, SshCommand[]> = {
+/** Which driver methods exist, given the templates they (and their undo) need; unlisted ones never do. */
+const needs: Partial<Record<NodeOp, SshCommand[]>> = {
   powerOff: ['powerOff', 'powerOn'],
   powerOn: ['powerOn'],
   kill: ['kill', 'start'],
@@ -23,12 +23,13 @@ const needs: Record<NodeOp, SshCommand[]> = {
   bootKernel: ['bootKernel'],
   setBootKernel: ['setBootKernel', 'bootKernel', 'reboot', 'bootId', 'runningKernel'],
   hasModule: ['hasModule'],
+  runningKernel: ['runningKernel'],
 };
 
 function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
   const cfg = readSshConfig(spec, input.standName);
   const driver = new SshNodeDriver(cfg);
-  const ops = (Object.keys(needs) as NodeOp[]).filter((op) => needs[op].every((c) => driver.has(c)));
+  const ops = (Object.keys(needs) as NodeOp[]).filter((op) => needs[op]!.every((c) => driver.has(c)));
   const hostsWithDrives = [...cfg.hosts.values()].filter((h) => h.drives.length).length;
   const usable = ops.filter((op) => (op === 'fillDisk' || op === 'fillPath' || op === 'clearFill' ? hostsWithDrives > 0 : true));
   const caps: Capability[] = [];
