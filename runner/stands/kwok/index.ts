@@ -16,7 +16,7 @@ import { healthy } from './components.js';
 import { kwokNodeDriver } from './driver.js';
 import { COMPONENTS, CONTEXT, layout, portsFrom, type Layout } from './layout.js';
 import { describeNode } from './nodes.js';
-import { findOurs, isAlive, recordOf, stopPids, type ProcRecord } from './processes.js';
+import { findOurs, isAlive, recordOf, stopPids, type ProcRecord } from '../control-plane/processes.js';
 import { readState } from './state.js';
 import { bringUp, describeFailure } from './up.js';
 

@@ -6,12 +6,12 @@ import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
 import type { StandIO } from '../embedded.js';
 import { ensureTool, toolPins } from '../toolchain.js';
-import { isReady, waitFor } from './api.js';
-import { makePki, writeKubeconfig } from './certs.js';
+import { isReady, waitFor } from '../control-plane/api.js';
+import { makePki, PLANE_CLIENTS, writeKubeconfig, type PkiSpec } from '../control-plane/certs.js';
 import { argsFor, healthUrl, healthy } from './components.js';
-import { COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
+import { CLUSTER, COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
 import { NODES, registerNodes } from './nodes.js';
-import { isAlive, spawnDetached, type ProcRecord } from './processes.js';
+import { isAlive, spawnDetached, type ProcRecord } from '../control-plane/processes.js';
 import { writeKwokConfig } from './stages.js';
 import { writeState, type KwokState } from './state.js';
 
@@ -26,6 +26,13 @@ const HEALTH_MS: Record<Component, number> = {
   kwok: 60_000,
 };
 const NODES_READY_MS = 120_000;
+
+const PKI: PkiSpec = {
+  caName: 'faultline-kwok-ca',
+  // kwok writes node and pod status, leases, events and deletes pods on any node
+  clients: { ...PLANE_CLIENTS, kwok: '/O=system:masters/CN=faultline-kwok' },
+  serverIps: [HOST],
+};
 const SERVICE_ACCOUNT_MS = 60_000;
 
 async function portFree(port: number): Promise<boolean> {
@@ -105,9 +112,10 @@ export async function bringUp(l: Layout, io: StandIO): Promise<KwokState> {
     startedAt: new Date().toISOString(),
   };
   await writeState(l, state);
-  await makePki(l, io.signal);
-  await writeKubeconfig(l, l.kubeconfig, 'admin', ports.apiserver);
-  for (const c of ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const) await writeKubeconfig(l, l.componentKubeconfig(c), c, ports.apiserver);
+  await makePki(l, PKI, io.signal);
+  const names = { cluster: CLUSTER, context: CONTEXT, server: `https://${HOST}:${ports.apiserver}` };
+  await writeKubeconfig(l, l.kubeconfig, 'admin', names);
+  for (const c of ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const) await writeKubeconfig(l, l.componentKubeconfig(c), c, names);
   state.stages = await writeKwokConfig(l.kwokConfig, io.signal);
   for (const c of COMPONENTS) {
     state.processes.push(await startComponent(c, bins[c], l, ports, io));
@@ -132,7 +140,7 @@ export async function bringUp(l: Layout, io: StandIO): Promise<KwokState> {
 }
 
 export function describeFailure(err: unknown, l: Layout): FaultlineError {
-  if (err instanceof FaultlineError && err.code.startsWith('kwok-')) return err;
+  if (err instanceof FaultlineError && /^(kwok|control-plane)-/.test(err.code)) return err;
   return new FaultlineError('kwok-up', `the kwok stand did not come up: ${messageOf(err)}`, {
     hint: `component logs are in ${l.logs}; \`faultline stand down kwok\` removes everything`,
     cause: err,

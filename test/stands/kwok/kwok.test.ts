@@ -15,7 +15,7 @@ import { pollUntil } from '../../../runner/core/abort.js';
 import { cacheDir } from '../../../runner/core/files.js';
 import { embeddedStand } from '../../../runner/stands/embedded.js';
 import type { StandIO } from '../../../runner/stands/embedded.js';
-import { isReady, waitFor } from '../../../runner/stands/kwok/api.js';
+import { isReady, waitFor } from '../../../runner/stands/control-plane/api.js';
 import { opts } from '../../../runner/kube/client.js';
 import type { KubeObject } from '../../../runner/kube/watch.js';
 
@@ -24,7 +24,7 @@ import { GRACE_S } from '../../../runner/stands/kwok/components.js';
 import { kwokStand } from '../../../runner/stands/kwok/index.js';
 import { COMPONENTS, layout } from '../../../runner/stands/kwok/layout.js';
 import { ZONE_LABEL } from '../../../runner/stands/kwok/nodes.js';
-import { findOurs, isAlive } from '../../../runner/stands/kwok/processes.js';
+import { findOurs, isAlive } from '../../../runner/stands/control-plane/processes.js';
 import { readState } from '../../../runner/stands/kwok/state.js';
 
 const UP_MS = 70 * 60_000; // includes building the tools when the cache is cold

@@ -1,6 +1,6 @@
 /**
- * Detached component processes: started in their own session with output to a log
- * file, recorded by pid + kernel start time (so a reused pid is never mistaken for
+ * Detached processes of the embedded Kubernetes stands (control-plane components,
+ * node daemons): started in their own session with output to a log file, recorded by pid + kernel start time (so a reused pid is never mistaken for
  * ours), and found again after a crash by what they run (a faultline-built tool
  * whose arguments name the stand's state dir).
  */
@@ -36,21 +36,22 @@ export function isAlive(rec: Pick<ProcRecord, 'pid' | 'start'>): boolean {
   return !!s && s.start === rec.start && s.state !== 'Z';
 }
 
-export async function spawnDetached(component: string, bin: string, args: string[], logFile: string, cwd: string): Promise<ProcRecord> {
+/** `env` is added to this process's environment. */
+export async function spawnDetached(component: string, bin: string, args: string[], logFile: string, cwd: string, env: Record<string, string> = {}): Promise<ProcRecord> {
   const log = await open(logFile, 'a', 0o600);
   try {
     await log.write(`--- ${new Date().toISOString()} ${bin} ${args.join(' ')}\n`);
-    const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '2' } });
+    const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '2', ...env } });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     }).catch((err) => {
-      throw new FaultlineError('kwok-start', `cannot start ${component} (${bin})`, { cause: err });
+      throw new FaultlineError('control-plane-start', `cannot start ${component} (${bin})`, { cause: err });
     });
     child.unref();
     const pid = child.pid!;
     const stat = procStat(pid);
-    if (!stat) throw new FaultlineError('kwok-start', `${component} exited at once; see ${logFile}`);
+    if (!stat) throw new FaultlineError('control-plane-start', `${component} exited at once; see ${logFile}`);
     return { component, pid, start: stat.start, bin };
   } finally {
     await log.close();
@@ -83,7 +84,7 @@ function kill(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new FaultlineError('kwok-stop', `cannot signal pid ${pid}: ${messageOf(err)}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new FaultlineError('control-plane-stop', `cannot signal pid ${pid}: ${messageOf(err)}`);
   }
 }
 
@@ -100,7 +101,7 @@ export async function stopPids(recs: Pick<ProcRecord, 'pid' | 'start'>[], graceM
   for (const pid of stubborn) kill(pid, 'SIGKILL');
   await waitGone(5_000);
   const left = living();
-  if (left.length) throw new FaultlineError('kwok-stop', `processes ${left.map((r) => r.pid).join(', ')} survived SIGKILL`);
+  if (left.length) throw new FaultlineError('control-plane-stop', `processes ${left.map((r) => r.pid).join(', ')} survived SIGKILL`);
   return stubborn;
 }
 
