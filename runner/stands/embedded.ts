@@ -28,6 +28,7 @@ export interface EmbeddedStand {
 const registry = new Map<string, () => Promise<EmbeddedStand>>([
   ['kwok', () => import('./kwok/index.js').then((m) => m.kwokStand)],
   ['local', () => import('./local/index.js').then((m) => m.localStand)],
+  ['cluster', () => import('./cluster/index.js').then((m) => m.clusterStand)],
 ]);
 
 export function embeddedStandNames(): string[] {

@@ -16,7 +16,7 @@ export interface StandFile {
   kind: 'Stand';
   metadata: { name: string; description?: string };
   spec: {
-    embedded?: 'local' | 'kwok';
+    embedded?: 'local' | 'kwok' | 'cluster';
     protected?: boolean;
     kubernetes?: { kubeconfig?: string; context?: string };
     s3?: { endpoint: string; region?: string; credentialsFile?: string };

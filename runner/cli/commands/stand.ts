@@ -20,24 +20,24 @@ async function withStand(name: string, fn: (stand: EmbeddedStand, io: StandIO) =
 }
 
 export function standCommand(program: Command): void {
-  const stand = program.command('stand').description('bring the embedded stands up and down (local, kwok)');
+  const stand = program.command('stand').description('bring the embedded stands up and down (local, kwok, cluster)');
   stand
     .command('up')
     .description('build what is missing, start the stand, wait until healthy, print how to reach it')
-    .argument('<name>', 'local | kwok')
+    .argument('<name>', 'local | kwok | cluster')
     .option('--loopback', 'local: loopback-only mode without network namespaces (network faults unsupported)')
-    .option('--drive-size <size>', 'local: size of each tmpfs drive', '1GiB')
+    .option('--drive-size <size>', 'local, cluster: size of each tmpfs drive', '1GiB')
     .option('--minio-defaults', "local: keep MinIO's stock peer timeouts (default: fast dead-peer detection, 3 s TCP user timeout, 5 s drive timeout)")
     .action(async (name: string, opts: Record<string, string | boolean>) => withStand(name, (s, io) => s.up(opts, io)));
   stand
     .command('down')
     .description('remove every process, namespace, mount, rule and file the stand made')
-    .argument('<name>', 'local | kwok')
+    .argument('<name>', 'local | kwok | cluster')
     .action(async (name: string) => withStand(name, (s, io) => s.down(io)));
   stand
     .command('status')
     .description('show components, nodes and health')
-    .argument('<name>', 'local | kwok')
+    .argument('<name>', 'local | kwok | cluster')
     .action(async (name: string) =>
       withStand(name, async (s, io) => {
         const st = await s.status(io);

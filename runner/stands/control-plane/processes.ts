@@ -110,3 +110,9 @@ export function recordOf(pid: number): Pick<ProcRecord, 'pid' | 'start'> | undef
   const s = procStat(pid);
   return s ? { pid, start: s.start } : undefined;
 }
+
+/** The last lines of a log file, for errors about a process that exited. */
+export async function logTail(file: string, lines = 20): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

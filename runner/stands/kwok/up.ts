@@ -1,5 +1,5 @@
 /** `faultline stand up kwok`: build, certify, start, register nodes, wait until Ready. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { deadline, pollUntil } from '../../core/abort.js';
@@ -11,7 +11,7 @@ import { makePki, PLANE_CLIENTS, writeKubeconfig, type PkiSpec } from '../contro
 import { argsFor, healthUrl, healthy } from './components.js';
 import { CLUSTER, COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
 import { NODES, registerNodes } from './nodes.js';
-import { isAlive, spawnDetached, type ProcRecord } from '../control-plane/processes.js';
+import { isAlive, logTail, spawnDetached, type ProcRecord } from '../control-plane/processes.js';
 import { writeKwokConfig } from './stages.js';
 import { writeState, type KwokState } from './state.js';
 
@@ -51,11 +51,6 @@ async function checkPorts(p: Ports): Promise<void> {
       hint: 'another kwok stand or program holds them; `faultline stand down kwok`, or set FAULTLINE_KWOK_PORT_BASE to move the stand',
     });
   }
-}
-
-export async function logTail(file: string, lines = 20): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** Starts one component and waits until its health endpoint answers (or it exits). */

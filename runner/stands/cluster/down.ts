@@ -1,0 +1,121 @@
+/**
+ * What of the cluster stand exists on the machine, found by name and place (state
+ * file or not), and its removal: processes, containers and their mounts, the pods'
+ * and nodes' namespaces, the bridge, the host nft table, cgroups, the image stores.
+ */
+import { readdir, readlink, rm, rmdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheDir } from '../../core/files.js';
+import { findOurs, recordOf, stopPids, type ProcRecord } from '../control-plane/processes.js';
+import { mountsUnder, unmount } from '../local/drives.js';
+import { deleteLink, deleteNetns, linkExists, standNetns, standVeths } from '../local/network.js';
+import { signalAll, waitGone } from '../local/processes.js';
+import { BRIDGE, CNI_NETWORK, NETNS_RE, VETH_RE, type ClusterLayout } from './layout.js';
+import { hasGuard, removeGuard } from './network.js';
+import { clearVolatile, nodePids, removeCgroups } from './node.js';
+import { readState, type ClusterState } from './state.js';
+
+const STOP_GRACE_MS = 10_000;
+/** The kubelet links every container log here (not configurable); ours point into the stand root. */
+const CONTAINER_LOG_LINKS = '/var/log/containers';
+/** libcni's cache of results, keyed by network name. */
+const CNI_CACHE = '/var/lib/cni/results';
+/** Where containerd 1.6's shims put their sockets, whatever the daemon's state dir. */
+const SHIM_SOCKETS = '/run/containerd';
+
+export interface Presence {
+  state?: ClusterState;
+  namespaces: string[];
+  veths: string[];
+  bridge: boolean;
+  guard: boolean;
+  mounts: string[];
+  /** control-plane processes */
+  plane: number[];
+  /** node daemons, shims and containers */
+  nodes: number[];
+}
+
+export async function presence(l: ClusterLayout, signal: AbortSignal): Promise<Presence> {
+  const nodes = new Set<number>();
+  for (const n of l.nodes) for (const pid of await nodePids(n)) nodes.add(pid);
+  return {
+    state: await readState(l).catch(() => undefined),
+    namespaces: await standNetns(NETNS_RE),
+    veths: await standVeths(signal, VETH_RE),
+    bridge: await linkExists(BRIDGE, signal),
+    guard: await hasGuard(signal),
+    mounts: (await mountsUnder(l.root)).map((m) => m.target),
+    plane: await findOurs(l.root, cacheDir('tools')),
+    nodes: [...nodes].sort((a, b) => a - b),
+  };
+}
+
+export function isEmpty(p: Presence): boolean {
+  return !p.state && !p.namespaces.length && !p.veths.length && !p.bridge && !p.guard && !p.mounts.length && !p.plane.length && !p.nodes.length;
+}
+
+export interface Removed {
+  processes: number;
+  namespaces: number;
+  mounts: number;
+  cgroups: number;
+  links: number;
+}
+
+async function removeLogLinks(root: string): Promise<number> {
+  let n = 0;
+  for (const f of await readdir(CONTAINER_LOG_LINKS).catch(() => [] as string[])) {
+    const target = await readlink(join(CONTAINER_LOG_LINKS, f)).catch(() => '');
+    if (target.startsWith(root + '/')) n += await unlink(join(CONTAINER_LOG_LINKS, f)).then(() => 1, () => 0);
+  }
+  return n;
+}
+
+async function removeCniCache(): Promise<void> {
+  for (const f of await readdir(CNI_CACHE).catch(() => [] as string[])) if (f.startsWith(`${CNI_NETWORK}-`)) await rm(join(CNI_CACHE, f), { force: true });
+}
+
+/** Empty shim socket dirs are removed; anything another containerd still uses stays. */
+async function removeEmptyShimDirs(): Promise<void> {
+  await rmdir(join(SHIM_SOCKETS, 's')).catch(() => {});
+  await rmdir(SHIM_SOCKETS).catch(() => {});
+}
+
+export async function teardown(l: ClusterLayout, signal: AbortSignal, found?: Presence): Promise<Removed> {
+  const p = found ?? (await presence(l, signal));
+  // Node processes first (SIGKILL, as a power cut): containers, shims, kubelets, runtimes.
+  signalAll(p.nodes, 'SIGKILL');
+  await waitGone(p.nodes, 20_000, signal, 'the nodes\' processes to die');
+  let processes = p.nodes.length;
+  for (const n of l.nodes) {
+    const late = await nodePids(n);
+    signalAll(late, 'SIGKILL');
+    await waitGone(late, 10_000, signal, `${n.name}: processes started during down to die`);
+    processes += late.length;
+  }
+  // then the control plane, newest first, gracefully
+  const recorded = (p.state?.processes ?? []).map((r) => r.pid);
+  const plane = [...new Set([...recorded, ...p.plane])].map(recordOf).filter((r): r is Pick<ProcRecord, 'pid' | 'start'> => !!r);
+  await stopPids(plane.reverse(), STOP_GRACE_MS, signal);
+  processes += plane.length;
+  for (const n of l.nodes) await clearVolatile(n, signal);
+  const mounts = await mountsUnder(l.root);
+  for (const m of mounts) await unmount(m.target, signal);
+  for (const ns of await standNetns(NETNS_RE)) await deleteNetns(ns, signal);
+  let links = 0;
+  for (const v of await standVeths(signal, VETH_RE)) if (await deleteLink(v, signal)) links++;
+  if (await deleteLink(BRIDGE, signal)) links++;
+  await removeGuard(signal);
+  let cgroups = 0;
+  for (const n of l.nodes) cgroups += await removeCgroups(n);
+  await removeLogLinks(l.root);
+  await removeCniCache();
+  await removeEmptyShimDirs();
+  await rm(l.root, { recursive: true, force: true, maxRetries: 3 });
+  return { processes, namespaces: p.namespaces.length, mounts: mounts.length, cgroups, links };
+}
+
+export function describeRemoved(r: Removed): string {
+  return `removed ${r.processes} process(es), ${r.namespaces} node namespace(s), ${r.mounts} mount(s), ${r.cgroups} cgroup(s), ${r.links} link(s) and the state dir`;
+}

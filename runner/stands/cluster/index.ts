@@ -1,0 +1,113 @@
+/**
+ * The cluster stand: a real Kubernetes 1.34 cluster on this machine. The control
+ * plane of the kwok stand, four nodes each in its own network namespace with its own
+ * containerd and kubelet, and the S3 service as a 4 x 4 erasure-coded MinIO
+ * StatefulSet. A pod kill kills a real server process, a drain evicts real pods, a
+ * power cut takes a real kubelet and everything on it down.
+ */
+import type { Capability, Stand } from '../../core/contracts.js';
+import { deadline } from '../../core/abort.js';
+import { FaultlineError } from '../../core/errors.js';
+import { formatDuration } from '../../core/units.js';
+import type { EmbeddedStand, StandIO } from '../embedded.js';
+import { planeHealthy } from '../control-plane/components.js';
+import { isAlive } from '../control-plane/processes.js';
+import { healthPath, metricsPath } from '../local/health.js';
+import { acquireLock } from '../local/state.js';
+import { describeRemoved, isEmpty, presence, teardown } from './down.js';
+import { ClusterNodeDriver } from './driver.js';
+import { CONTEXT, layout, lockPath, REGION } from './layout.js';
+import { loadCredentials, readState } from './state.js';
+import { status } from './status.js';
+import { bringUp, controlPlane, describeFailure, kubeConfigOf } from './up.js';
+
+const OPEN_MS = 10_000;
+
+async function withLock<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLock(lockPath(), signal, 600_000, 'the cluster stand lock (another up or down is running)');
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/** Up and answering: `up` finished, the control plane runs and the API server is healthy. */
+async function isRunning(signal: AbortSignal): Promise<boolean> {
+  const l = layout();
+  const s = await readState(l).catch(() => undefined);
+  if (!s?.readyAt || !s.processes.every(isAlive)) return false;
+  return planeHealthy('kube-apiserver', controlPlane(l, s.ports), deadline(signal, OPEN_MS));
+}
+
+async function up(options: Record<string, string | boolean>, io: StandIO): Promise<void> {
+  await withLock(io.signal, async () => {
+    const l = layout();
+    if (await isRunning(io.signal)) {
+      const s = (await readState(l))!;
+      io.log(`cluster stand is already up (since ${s.readyAt}): kubeconfig ${l.kubeconfig}, S3 endpoint ${s.endpoint}, credentials in ${s.credentialsFile}`);
+      return;
+    }
+    const found = await presence(l, io.signal);
+    if (!isEmpty(found)) {
+      io.log('cluster stand: removing what an earlier stand left (it did not finish, or its processes are gone)');
+      io.log(describeRemoved(await teardown(l, io.signal, found)));
+    }
+    try {
+      await bringUp(l, options, io);
+    } catch (err) {
+      // leave the logs, stop nothing: `stand down cluster` removes it all, and the operator may want to look first
+      throw describeFailure(err, l);
+    }
+  });
+}
+
+async function down(io: StandIO): Promise<void> {
+  await withLock(io.signal, async () => {
+    const l = layout();
+    const p = await presence(l, io.signal);
+    if (isEmpty(p)) {
+      io.log('cluster stand is not up; nothing to remove');
+      return;
+    }
+    const t = Date.now();
+    const removed = await teardown(l, io.signal, p);
+    io.log(`cluster stand down in ${formatDuration(Date.now() - t)}: ${describeRemoved(removed)}`);
+  });
+}
+
+async function open(signal: AbortSignal): Promise<Stand> {
+  const l = layout();
+  const s = await readState(l);
+  if (!s?.readyAt) throw new FaultlineError('stand-not-up', 'the cluster stand is not up', { hint: 'faultline stand up cluster' });
+  if (!(await isRunning(signal))) {
+    throw new FaultlineError('stand-unhealthy', `the cluster stand's control plane does not answer (${l.root})`, {
+      hint: 'see `faultline stand status cluster`; `faultline stand up cluster` rebuilds it',
+    });
+  }
+  const credentials = await loadCredentials(l);
+  return {
+    name: 'cluster',
+    driver: 'cluster',
+    ref: 'cluster',
+    protected: false,
+    capabilities: new Set<Capability>(['s3', 'nodes', 'network', 'disk', 'kernel', 'kubernetes', 'metrics']),
+    unsupported: new Map(),
+    s3: { endpoint: s.endpoint, region: REGION, credentials },
+    kube: { kc: kubeConfigOf(l), context: CONTEXT, kubeconfigPath: l.kubeconfig },
+    nodes: new ClusterNodeDriver(l, s.kubelet),
+    metricsUrl: `${s.endpoint}${metricsPath}`,
+    healthUrl: `${s.endpoint}${healthPath}`,
+    drives: Object.fromEntries(l.nodes.map((n) => [n.name, [...n.drives]])),
+    close: async () => {},
+  };
+}
+
+export const clusterStand: EmbeddedStand = {
+  name: 'cluster',
+  summary: 'real Kubernetes 1.34: 4 nodes (network namespace, containerd, kubelet each) running MinIO 4x4 as a StatefulSet',
+  up,
+  down,
+  status,
+  open,
+};
