@@ -18,6 +18,7 @@ import { describeRemoved, isEmpty, presence, teardown } from './down.js';
 import { ClusterNodeDriver } from './driver.js';
 import { CONTEXT, layout, lockPath, REGION } from './layout.js';
 import { loadCredentials, readState } from './state.js';
+import { preflight } from './preflight.js';
 import { status } from './status.js';
 import { bringUp, controlPlane, describeFailure, kubeConfigOf } from './up.js';
 
@@ -48,6 +49,7 @@ async function up(options: Record<string, string | boolean>, io: StandIO): Promi
       io.log(`cluster stand is already up (since ${s.readyAt}): kubeconfig ${l.kubeconfig}, S3 endpoint ${s.endpoint}, credentials in ${s.credentialsFile}`);
       return;
     }
+    await preflight(io.signal);
     const found = await presence(l, io.signal);
     if (!isEmpty(found)) {
       io.log('cluster stand: removing what an earlier stand left (it did not finish, or its processes are gone)');

@@ -70,7 +70,7 @@ async function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-export async function preflight(ports: PlanePorts, signal: AbortSignal, uid = process.getuid?.() ?? 0): Promise<void> {
+export async function preflight(signal: AbortSignal, uid = process.getuid?.() ?? 0): Promise<void> {
   if (uid !== 0) throw problem(`it needs root (network namespaces, mounts, cgroups, nft rules, containers); running as uid ${uid}`, 'run it as root');
   for (const [tool, pkg] of Object.entries(TOOLS)) {
     if (!(await onPath(tool))) throw problem(`${tool} is not installed`, `Debian: apt-get install ${pkg}`);
@@ -92,6 +92,10 @@ export async function preflight(ports: PlanePorts, signal: AbortSignal, uid = pr
   const cg = await cgroupControllers();
   const missing = CONTROLLERS.filter((c) => !cg.controllers.includes(c) && !(cg.mode === 'v2' && ['cpuacct', 'devices', 'freezer'].includes(c)));
   if (missing.length) throw problem(`cgroup controllers missing (${cg.mode}): ${missing.join(', ')}`, 'mount them under /sys/fs/cgroup (cgroup v1) or enable them in cgroup.subtree_control (v2)');
+}
+
+/** The control plane's loopback ports must be free (after leftovers of an earlier stand are gone). */
+export async function checkPorts(ports: PlanePorts): Promise<void> {
   const busy: string[] = [];
   for (const port of [ports.etcd, ports.etcdPeer, ports.controllerManager, ports.scheduler]) if (!(await portFree(port, HOST))) busy.push(`${HOST}:${port}`);
   if (busy.length) {

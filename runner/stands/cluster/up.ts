@@ -27,7 +27,7 @@ import { kubeletClient, kubeletSubject, NODE_GRACE_S } from './kubelet.js';
 import { APP_LABEL, BRIDGE_ADDRESS, CLUSTER, CONTEXT, DEFAULT_DRIVE_SIZE, HOST, NAMESPACE, endpointOf, planePorts, type ClusterLayout } from './layout.js';
 import { credentialsSecret, disruptionBudget, namespace, service, statefulSet } from './manifests.js';
 import { createNetwork } from './network.js';
-import { preflight } from './preflight.js';
+import { checkPorts } from './preflight.js';
 import { saveCredentials, writeState, type ClusterState } from './state.js';
 
 const BUILD_MS = 60 * 60_000;
@@ -118,7 +118,7 @@ export async function bringUp(l: ClusterLayout, options: Record<string, string |
   const driveSize = parseSize(sizeText);
   if (!driveSize || driveSize < 64 * 1024 ** 2) throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: 2 });
   const ports = planePorts();
-  await preflight(ports, signal);
+  await checkPorts(ports);
   const bins = await buildTools(io);
   io.log(`cluster stand: tools ready in ${formatDuration(Date.now() - started)}; starting in ${l.root}`);
   for (const d of [l.root, l.etc, l.logs, l.images]) await mkdir(d, { recursive: true, mode: 0o700 });
