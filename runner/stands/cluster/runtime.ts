@@ -31,8 +31,8 @@ export function containerdConfig(n: ClusterNode): string {
 version = 2
 root = ${toml(c.root)}
 state = ${toml(c.state)}
-# nothing outside this node's directories: no /opt plugins, no v1 runtime (its root is /run/containerd/runc)
-disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.runtime.v1.linux", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
+# nothing outside this node's directories: no /opt plugins; the v1 runtime (the task service needs it) keeps its root here
+disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
 
 [grpc]
   address = ${toml(c.socket)}
@@ -40,6 +40,9 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.runtime.v1.l
   address = ${toml(`${c.socket}.ttrpc`)}
 [metrics]
   address = ""
+
+[plugins."io.containerd.runtime.v1.linux"]
+  runtime_root = ${toml(join(c.runcRoot, 'v1'))}
 
 [${cri}]
   sandbox_image = ${toml(refOf(PAUSE))}
