@@ -6,7 +6,7 @@
 import { readdir, readlink, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../../core/files.js';
-import { findOurs, recordOf, stopPids, type ProcRecord } from '../control-plane/processes.js';
+import { findOurs, isAlive, recordOf, stopPids, type ProcRecord } from '../control-plane/processes.js';
 import { mountsUnder, unmount } from '../local/drives.js';
 import { deleteLink, deleteNetns, linkExists, standNetns, standVeths } from '../local/network.js';
 import { signalAll, waitGone } from '../local/processes.js';
@@ -82,9 +82,8 @@ async function removeEmptyShimDirs(): Promise<void> {
   await rmdir(SHIM_SOCKETS).catch(() => {});
 }
 
-export async function teardown(l: ClusterLayout, signal: AbortSignal, found?: Presence): Promise<Removed> {
-  const p = found ?? (await presence(l, signal));
-  // Node processes first (SIGKILL, as a power cut): containers, shims, kubelets, runtimes.
+/** Stops every process of the stand: the nodes' by SIGKILL (as a power cut), then the control plane gracefully. */
+export async function stopAll(l: ClusterLayout, p: Presence, signal: AbortSignal): Promise<number> {
   signalAll(p.nodes, 'SIGKILL');
   await waitGone(p.nodes, 20_000, signal, 'the nodes\' processes to die');
   let processes = p.nodes.length;
@@ -94,11 +93,17 @@ export async function teardown(l: ClusterLayout, signal: AbortSignal, found?: Pr
     await waitGone(late, 10_000, signal, `${n.name}: processes started during down to die`);
     processes += late.length;
   }
-  // then the control plane, newest first, gracefully
-  const recorded = (p.state?.processes ?? []).map((r) => r.pid);
-  const plane = [...new Set([...recorded, ...p.plane])].map(recordOf).filter((r): r is Pick<ProcRecord, 'pid' | 'start'> => !!r);
+  // the control plane, newest first
+  const recorded: Pick<ProcRecord, 'pid' | 'start'>[] = (p.state?.processes ?? []).filter(isAlive);
+  const strays = p.plane.filter((pid) => !recorded.some((r) => r.pid === pid)).map(recordOf);
+  const plane = [...recorded, ...strays.filter((r): r is Pick<ProcRecord, 'pid' | 'start'> => !!r)];
   await stopPids(plane.reverse(), STOP_GRACE_MS, signal);
-  processes += plane.length;
+  return processes + plane.length;
+}
+
+export async function teardown(l: ClusterLayout, signal: AbortSignal, found?: Presence): Promise<Removed> {
+  const p = found ?? (await presence(l, signal));
+  const processes = await stopAll(l, p, signal);
   for (const n of l.nodes) await clearVolatile(n, signal);
   const mounts = await mountsUnder(l.root);
   for (const m of mounts) await unmount(m.target, signal);

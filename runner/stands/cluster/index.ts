@@ -14,7 +14,7 @@ import { planeHealthy } from '../control-plane/components.js';
 import { isAlive } from '../control-plane/processes.js';
 import { healthPath, metricsPath } from '../local/health.js';
 import { acquireLock } from '../local/state.js';
-import { describeRemoved, isEmpty, presence, teardown } from './down.js';
+import { describeRemoved, isEmpty, presence, stopAll, teardown } from './down.js';
 import { ClusterNodeDriver } from './driver.js';
 import { CONTEXT, layout, lockPath, REGION } from './layout.js';
 import { loadCredentials, readState } from './state.js';
@@ -58,7 +58,8 @@ async function up(options: Record<string, string | boolean>, io: StandIO): Promi
     try {
       await bringUp(l, options, io);
     } catch (err) {
-      // leave the logs, stop nothing: `stand down cluster` removes it all, and the operator may want to look first
+      // stop what started; keep the files and logs for the operator (`stand down cluster` removes them)
+      await stopAll(l, await presence(l, AbortSignal.timeout(30_000)), AbortSignal.timeout(60_000)).catch(() => 0);
       throw describeFailure(err, l);
     }
   });
