@@ -22,6 +22,8 @@ const CONTAINER_LOG_LINKS = '/var/log/containers';
 const CNI_CACHE = '/var/lib/cni/results';
 /** Where containerd 1.6's shims put their sockets, whatever the daemon's state dir. */
 const SHIM_SOCKETS = '/run/containerd';
+/** The kubelet's device-plugin socket has a fixed path (pluginapi.KubeletSocket), whatever its root dir. */
+const DEVICE_PLUGIN_SOCKET = '/var/lib/kubelet/device-plugins/kubelet.sock';
 
 export interface Presence {
   state?: ClusterState;
@@ -76,10 +78,14 @@ async function removeCniCache(): Promise<void> {
   for (const f of await readdir(CNI_CACHE).catch(() => [] as string[])) if (f.startsWith(`${CNI_NETWORK}-`)) await rm(join(CNI_CACHE, f), { force: true });
 }
 
-/** Empty shim socket dirs are removed; anything another containerd still uses stays. */
-async function removeEmptyShimDirs(): Promise<void> {
-  await rmdir(join(SHIM_SOCKETS, 's')).catch(() => {});
-  await rmdir(SHIM_SOCKETS).catch(() => {});
+/**
+ * The few paths containerd 1.6 and the kubelet fix outside any configured dir: the
+ * device-plugin socket is removed, the directories only when empty (another
+ * containerd or kubelet on the machine keeps its own).
+ */
+async function removeFixedPaths(): Promise<void> {
+  await rm(DEVICE_PLUGIN_SOCKET, { force: true });
+  for (const d of [join(SHIM_SOCKETS, 's'), SHIM_SOCKETS, '/var/lib/kubelet/device-plugins', '/var/lib/kubelet/pki', '/var/lib/kubelet', CONTAINER_LOG_LINKS]) await rmdir(d).catch(() => {});
 }
 
 /** Stops every process of the stand: the nodes' by SIGKILL (as a power cut), then the control plane gracefully. */
@@ -116,7 +122,7 @@ export async function teardown(l: ClusterLayout, signal: AbortSignal, found?: Pr
   for (const n of l.nodes) cgroups += await removeCgroups(n);
   await removeLogLinks(l.root);
   await removeCniCache();
-  await removeEmptyShimDirs();
+  await removeFixedPaths();
   await rm(l.root, { recursive: true, force: true, maxRetries: 3 });
   return { processes, namespaces: p.namespaces.length, mounts: mounts.length, cgroups, links };
 }

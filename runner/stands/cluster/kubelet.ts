@@ -10,7 +10,7 @@ import { pollUntil } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';
 import { isAlive, logTail, spawnDetached, type ProcRecord } from '../control-plane/processes.js';
-import { inNetns } from '../local/exec.js';
+import { httpStatus } from '../local/health.js';
 import type { ClusterLayout, ClusterNode } from './layout.js';
 
 /**
@@ -37,7 +37,8 @@ export function kubeletConfig(n: ClusterNode, l: ClusterLayout, runtimeEndpoint:
     address: n.address,
     port: KUBELET_PORT,
     readOnlyPort: 0,
-    healthzBindAddress: '127.0.0.1',
+    // on the node's address, so the runner can ask from the host (the namespace's loopback is the node's own)
+    healthzBindAddress: n.address,
     healthzPort: HEALTHZ_PORT,
     // only the API server (a client certificate from the stand's CA) talks to it
     authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: l.cert('ca') } },
@@ -105,6 +106,7 @@ export function kubeletArgs(n: ClusterNode): string[] {
     `--config=${n.kubelet.config}`,
     `--kubeconfig=${n.kubelet.kubeconfig}`,
     `--root-dir=${n.kubelet.root}`,
+    `--cert-dir=${join(n.kubelet.root, 'pki')}`,
     `--hostname-override=${n.name}`,
     `--node-ip=${n.address}`,
     `--node-labels=${ZONE_LABEL}=${zoneOf(n)},topology.kubernetes.io/region=faultline`,
@@ -112,10 +114,10 @@ export function kubeletArgs(n: ClusterNode): string[] {
   ];
 }
 
-/** Whether the kubelet's healthz answers (inside the node's namespace). */
+/** Whether the kubelet's healthz answers. */
 export async function kubeletHealthy(n: ClusterNode, signal: AbortSignal): Promise<boolean> {
-  const r = await inNetns(n.netns, 'busybox', ['wget', '-q', '-T', '2', '-O', '-', `http://127.0.0.1:${HEALTHZ_PORT}/healthz`], signal, { allowFailure: true, timeout: 5_000 });
-  return r.ok && r.stdout.trim() === 'ok';
+  const a = await httpStatus(`http://${n.address}:${HEALTHZ_PORT}/healthz`, signal, 2_000);
+  return a.status === 200;
 }
 
 export async function startKubelet(n: ClusterNode, l: ClusterLayout, bin: string, signal: AbortSignal): Promise<ProcRecord> {

@@ -48,6 +48,8 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.
   sandbox_image = ${toml(refOf(PAUSE))}
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
+  # without CAP_SYS_RESOURCE (containers, some VMs) nothing may go below containerd's own oom_score_adj
+  restrict_oom_score_adj = true
   [${cri}.containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
