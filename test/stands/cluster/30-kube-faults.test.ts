@@ -25,11 +25,12 @@ describe('cluster stand: Kubernetes faults on real pods', function () {
     const ctx = makeContext(stand, AbortSignal.timeout(300_000), 11);
     const spec = { namespace: NAMESPACE, selector: { ...APP_LABEL }, count: 1 };
     const undo = await podKill.prepare(spec, ctx);
+    const nodeOf = new Map((await minioPods(h.core())).map((p) => [p.metadata?.name, p.spec?.nodeName]));
     const t0 = Date.now();
     const details = (await podKill.inject(spec, undo, ctx)) as { pods: string[]; uids: string[] };
     assert.equal(details.pods.length, 1);
     const [victim] = details.pods;
-    const node = (await minioPods(h.core())).find((p) => p.metadata?.name === victim)?.spec?.nodeName;
+    const node = nodeOf.get(victim);
     // kwok would call it Ready at once; here the kubelet has to start MinIO and probe it
     const right = await workloadReady.evaluate(statefulSet, ctx);
     assert.equal(right.ok, false, `right after the kill: ${right.value}`);
