@@ -103,12 +103,18 @@ export function runs(rec: ProcessRef): boolean {
   return !!s && s.start === rec.start && s.state !== 'Z';
 }
 
-/** Starts `bin` in its own session with output appended to `logFile`; it outlives this process. */
-export async function spawnDetached(component: string, bin: string, args: string[], logFile: string, cwd: string): Promise<ProcessRef & { component: string; bin: string }> {
+/** A detached process of a stand (a control-plane component, a node daemon). */
+export interface ProcRecord extends ProcessRef {
+  component: string;
+  bin: string;
+}
+
+/** Starts `bin` in its own session with output appended to `logFile` (`env` added to ours); it outlives this process. */
+export async function spawnDetached(component: string, bin: string, args: string[], logFile: string, cwd: string, env: Record<string, string> = {}): Promise<ProcRecord> {
   const log = await open(logFile, 'a', 0o600);
   try {
     await log.write(`--- ${new Date().toISOString()} ${bin} ${args.join(' ')}\n`);
-    const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '2' } });
+    const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '2', ...env } });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -176,4 +182,10 @@ export async function stopPids(recs: ProcessRef[], graceMs: number, signal: Abor
 export function recordOf(pid: number): ProcessRef | undefined {
   const s = procStat(pid);
   return s ? { pid, start: s.start } : undefined;
+}
+
+/** The last lines of a log file, for errors about a process that exited. */
+export async function logTail(file: string, lines = 20): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -2,5 +2,6 @@
 import type { StandKind } from '../core/stand-kind.js';
 import { localStand } from './local/index.js';
 import { kwokStand } from './kwok/index.js';
+import { clusterStand } from './cluster/index.js';
 
-export const standList: readonly StandKind[] = [localStand, kwokStand];
+export const standList: readonly StandKind[] = [localStand, kwokStand, clusterStand];

@@ -2,13 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeJson } from '../../core/files.js';
 import type { Layout, Ports } from './layout.js';
-import type { ProcessRef } from '../../core/proc.js';
-
-/** A component process of the stand. */
-export interface ProcRecord extends ProcessRef {
-  component: string;
-  bin: string;
-}
+import type { ProcRecord } from '../../core/proc.js';
 
 export interface KwokState {
   version: 1;

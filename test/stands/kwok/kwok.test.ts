@@ -15,7 +15,7 @@ import { pollUntil } from '../../../runner/core/abort.js';
 import { cacheDir } from '../../../runner/core/files.js';
 import type { StandIO } from '../../../runner/core/stand-kind.js';
 import { defaultCatalog } from '../../../runner/catalog.js';
-import { isReady, waitFor } from '../../../runner/stands/kwok/api.js';
+import { isReady, waitFor } from '../../../runner/stands/control-plane/api.js';
 import { opts } from '../../../runner/kube/client.js';
 import type { KubeObject } from '../../../runner/kube/watch.js';
 

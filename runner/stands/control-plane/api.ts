@@ -1,4 +1,4 @@
-/** The kwok stand's waits on its own API, through the shared watch helper (relists on 410, backs off). */
+/** An embedded stand's waits on its own API, through the shared watch helper (relists on 410, backs off). */
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { deadline, DeadlineError } from '../../core/abort.js';
 import { watchUntil, type KubeObject, type WatchSource } from '../../kube/watch.js';
