@@ -72,7 +72,7 @@ describe('cli', () => {
     assert.match(file.stderr, /bad-options\.yaml:7:16 spec\.options\.driveSize: must be a size like 64MiB/);
     assert.match(file.stderr, /bad-options\.yaml:8:\d+ spec\.options.*wings/);
     const help = await cli('stand', 'up', '--help');
-    assert.match(help.stdout, /--drive-size <value> +local: size of each tmpfs drive/);
+    assert.match(help.stdout, /--drive-size <value> +local, cluster: size of each tmpfs drive/);
   });
 
   it('the checked-in scenario and stand schemas match the catalog (run `npm run schema`)', async () => {
