@@ -16,6 +16,7 @@ import { packageRoot } from '../runner/core/files.js';
 import { loadScenarioFile } from '../runner/scenario/load.js';
 import { readStandSettings } from '../runner/cli/scenario-inputs.js';
 import { defaultCatalog } from '../runner/catalog.js';
+import { seededRandom } from '../runner/core/random.js';
 
 const catalog = defaultCatalog();
 
@@ -34,17 +35,6 @@ export interface FuzzResult {
   findings: FuzzFinding[];
 }
 
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const oddValues: unknown[] = [
   null, '', 0, -1, 1.5, 1e309, true, [], {}, [[]], { a: null }, '~', '${{ params.zz }}', '${{ params.node', '${{ }}', 'x'.repeat(5000),
@@ -141,7 +131,7 @@ function unpositioned(problems: InputProblem[]): InputProblem | undefined {
 }
 
 export async function fuzzLoader(opts: { iterations: number; seed: number }): Promise<FuzzResult> {
-  const r = rng(opts.seed);
+  const r = seededRandom(opts.seed);
   const files = await corpus();
   const dir = await mkdtemp(join(tmpdir(), 'fl-fuzz-'));
   const exampleStand = (await readStandSettings(join(packageRoot(), 'stands', 'examples', 'rustfs-openebs.yaml'), catalog))!;

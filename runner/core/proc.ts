@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { open, readdir, readFile, readlink, stat } from 'node:fs/promises';
-import { pollUntil, sleep } from './abort.js';
+import { DeadlineError, pollUntil, sleep } from './abort.js';
 import { FaultlineError, messageOf } from './errors.js';
 
 /** R, S, D, T (stopped), Z (zombie), ... or undefined when the pid is gone. */
@@ -67,6 +67,24 @@ export function signalAll(pids: number[], sig: NodeJS.Signals): void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
+  }
+}
+
+/**
+ * SIGTERM (and SIGCONT: a paused process only acts on it once it runs), up to `graceMs`
+ * to exit, then SIGKILL and up to `killMs`; `onEscalate` is told before the SIGKILL.
+ */
+export async function terminate(pids: number[], what: string, o: { graceMs: number; killMs: number; signal: AbortSignal; onEscalate(): Promise<void> }): Promise<void> {
+  if (!pids.length) return;
+  signalAll(pids, 'SIGTERM');
+  signalAll(pids, 'SIGCONT');
+  try {
+    await waitGone(pids, o.graceMs, o.signal, `${what} to stop after SIGTERM`);
+  } catch (err) {
+    if (!(err instanceof DeadlineError)) throw err;
+    await o.onEscalate();
+    signalAll(pids, 'SIGKILL');
+    await waitGone(pids, o.killMs, o.signal, `${what} to die after SIGKILL`);
   }
 }
 

@@ -14,6 +14,7 @@ import { pollUntil } from '../../runner/core/abort.js';
 import { packageRoot } from '../../runner/core/files.js';
 import { readJournal } from '../../runner/engine/journal.js';
 import { LEASE_MS } from '../../runner/engine/watchdog.js';
+import { seededRandom } from '../../runner/core/random.js';
 
 export interface CrashOptions {
   stand: string;
@@ -41,17 +42,6 @@ export interface Instant {
   healedMs: number;
 }
 
-/** mulberry32: small, seeded, good enough to spread kill instants */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const injects = async (dir: string): Promise<number> => {
   const runs = await readdir(dir).catch(() => [] as string[]);
@@ -111,7 +101,7 @@ export async function crashOnce(o: CrashOptions, after: number, jitterMs: number
 }
 
 export async function crashMany(o: CrashOptions, n: number, seed: number): Promise<Instant[]> {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   o.log(`crash test on ${o.stand}: ${n} SIGKILLs, seed ${seed} (FAULTLINE_CRASH_SEED), lease ${LEASE_MS} ms`);
   const out: Instant[] = [];
   // a stand already broken before the first kill would be blamed on the watchdog

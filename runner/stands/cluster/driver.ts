@@ -10,12 +10,12 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
-import { DeadlineError, pollUntil } from '../../core/abort.js';
+import { pollUntil } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill } from '../local/drives.js';
 import { defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, STORAGE_MODULE } from '../local/kernel.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from '../local/network.js';
-import { procState, signalAll, waitGone } from '../../core/proc.js';
+import { procState, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { acquireLock } from '../../core/lock.js';
 import { bootNode } from './boot.js';
 import type { ClusterLayout, ClusterNode } from './layout.js';
@@ -103,21 +103,14 @@ export class ClusterNodeDriver implements NodeDriver {
   }
 
   async stop(name: string, signal: AbortSignal): Promise<void> {
-    return this.locked(name, signal, async (n) => {
-      const pids = await storagePids(n);
-      if (!pids.length) return;
-      signalAll(pids, 'SIGTERM');
-      // a paused process only acts on SIGTERM once it runs again
-      signalAll(pids, 'SIGCONT');
-      try {
-        await waitGone(pids, STOP_WAIT_MS, signal, `${name}: MinIO to stop after SIGTERM`);
-      } catch (err) {
-        if (!(err instanceof DeadlineError)) throw err;
-        await this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`);
-        signalAll(pids, 'SIGKILL');
-        await waitGone(pids, KILL_WAIT_MS, signal, `${name}: MinIO to die after SIGKILL`);
-      }
-    });
+    return this.locked(name, signal, async (n) =>
+      terminate(await storagePids(n), `${name}: MinIO`, {
+        graceMs: STOP_WAIT_MS,
+        killMs: KILL_WAIT_MS,
+        signal,
+        onEscalate: () => this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`),
+      }),
+    );
   }
 
   /**

@@ -2,14 +2,14 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
-import { DeadlineError, pollUntil } from '../../core/abort.js';
+import { pollUntil } from '../../core/abort.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill, space } from './drives.js';
 import { inNetns } from './exec.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
-import { pidsInNetns, procState, signalAll, waitGone } from '../../core/proc.js';
+import { pidsInNetns, procState, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { servicePids, startService } from './service.js';
 import { type Credentials, type StandState } from './state.js';
 import { acquireLock } from '../../core/lock.js';
@@ -107,20 +107,12 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   private async stopService(n: NodeLayout, signal: AbortSignal): Promise<void> {
-    const name = n.name;
-    const pids = await servicePids(n);
-    if (!pids.length) return;
-    signalAll(pids, 'SIGTERM');
-    // A paused process only acts on SIGTERM once it runs again.
-    signalAll(pids, 'SIGCONT');
-    try {
-      await waitGone(pids, STOP_WAIT_MS, signal, `${name}: MinIO to stop after SIGTERM`);
-    } catch (err) {
-      if (!(err instanceof DeadlineError)) throw err;
-      await this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`);
-      signalAll(pids, 'SIGKILL');
-      await waitGone(pids, KILL_WAIT_MS, signal, `${name}: MinIO to die after SIGKILL`);
-    }
+    await terminate(await servicePids(n), `${n.name}: MinIO`, {
+      graceMs: STOP_WAIT_MS,
+      killMs: KILL_WAIT_MS,
+      signal,
+      onEscalate: () => this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`),
+    });
   }
 
   /** Starts the storage service, as its unit would: not on a powered-off node, not without its module. */
