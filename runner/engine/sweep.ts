@@ -124,7 +124,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   } finally {
     await journal.append({ type: 'end', at: Date.now() });
     await journal.close();
-    watchdog.dispose();
+    await watchdog.dispose();
   }
   const matrix = buildMatrix(records, { runId, startedAt, endedAt: Date.now() });
   await reporter.onSweepEnd?.(matrix, records);

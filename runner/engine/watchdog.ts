@@ -8,7 +8,7 @@
  * itself once nothing is pending or the sweep has ended, so it never outlives its faults.
  */
 import { spawn } from 'node:child_process';
-import { open, readFile, utimes, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pollUntil } from '../core/abort.js';
@@ -68,9 +68,10 @@ export class Watchdog {
     await utimes(leasePath(this.dir), now, now).catch(() => writeFile(leasePath(this.dir), `${process.pid}\n`));
   }
 
-  /** Stops renewing: called once the journal says the sweep ended, so the watchdog exits on its own. */
-  dispose(): void {
+  /** Stops renewing and removes the lease: called once the journal says the sweep ended, so the watchdog exits on its own. */
+  async dispose(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await rm(leasePath(this.dir), { force: true });
   }
 }

@@ -132,7 +132,7 @@ describe('report.html of a real sweep, in Chromium', function () {
       const signal = AbortSignal.timeout(30_000);
       const list = await send<ListObjectsV2CommandOutput>(c, new ListObjectsV2Command({ Bucket: 'chaos-results', Prefix: `nightly/${runId}/` }), signal);
       const keys = (list.Contents ?? []).map((o) => o.Key!.slice(`nightly/${runId}/`.length)).sort();
-      assert.deepEqual(keys, ['journal.jsonl', 'junit.xml', 'matrix.json', 'report.html', ...records.map((r) => `runs/${r.scenario.name}--${r.stand.name}--${r.iteration}.json`).sort(), 'summary.md'].sort());
+      assert.deepEqual(keys, ['journal.jsonl', 'junit.xml', 'matrix.json', 'report.html', ...records.map((r) => `runs/${r.scenario.name}--${r.stand.name}--${r.iteration}.json`).sort(), 'summary.md', 'watchdog.log'].sort());
       const got = await send<GetObjectCommandOutput>(c, new GetObjectCommand({ Bucket: 'chaos-results', Key: `nightly/${runId}/report.html` }), signal);
       assert.equal(got.ContentType, 'text/html; charset=utf-8');
       assert.equal(await got.Body!.transformToString(), await readFile(join(resultsDir, 'report.html'), 'utf8'));

@@ -22,6 +22,8 @@ export const sshCommands = {
   reboot: [],
   bootId: [],
   runningKernel: [],
+  /** prints the state letter (ps STAT) of each storage process, one a line: how a pause is proven */
+  serviceStates: [],
   hasModule: ['kernel', 'module'],
 } as const satisfies Record<string, readonly string[]>;
 

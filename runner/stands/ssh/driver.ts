@@ -164,6 +164,12 @@ export class SshNodeDriver implements NodeDriver {
     return lastLine((await this.ok(node, 'runningKernel', {}, signal)).stdout);
   }
 
+  /** The state letter of each storage process (commands.serviceStates prints ps STAT, one a line). */
+  async serviceStates(node: string, signal: AbortSignal): Promise<string[]> {
+    const out = (await this.ok(node, 'serviceStates', {}, signal)).stdout;
+    return out.split('\n').map((l) => l.trim()[0]).filter((c): c is string => !!c);
+  }
+
   /** partition/heal on every grouped node at once; peers are the nodes of the other groups. */
   private async onEachGrouped(groups: NodeGroups, cmd: 'partition' | 'heal', signal: AbortSignal): Promise<void> {
     this.need('partition', 'heal');

@@ -24,6 +24,7 @@ const needs: Partial<Record<NodeOp, SshCommand[]>> = {
   setBootKernel: ['setBootKernel', 'bootKernel', 'reboot', 'bootId', 'runningKernel'],
   hasModule: ['hasModule'],
   runningKernel: ['runningKernel'],
+  serviceStates: ['serviceStates'],
 };
 
 function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
