@@ -1,6 +1,6 @@
 /** Exclusive lock files between processes (stand up/down, node operations, tool builds, test fixtures). */
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pollUntil } from './abort.js';
 import { isAlive } from './proc.js';
 
@@ -36,4 +36,12 @@ export async function withLockFile<T>(path: string, signal: AbortSignal, waitMs:
   } finally {
     await release();
   }
+}
+
+/**
+ * One operation at a time on a stand's node, across processes too: two concurrent starts
+ * would otherwise both find no server and both launch one.
+ */
+export function nodeOperation<T>(nodeDir: string, node: string, signal: AbortSignal, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  return withLockFile(join(nodeDir, 'operation.lock'), signal, waitMs, `${node}: another operation on this node to finish`, fn);
 }

@@ -7,16 +7,15 @@
  * processes; the kubelet restarts a killed or stopped container as it would anywhere.
  * Every method is idempotent and bounded.
  */
-import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
 import { pollUntil } from '../../core/abort.js';
-import { FaultlineError } from '../../core/errors.js';
+import { ExitCode, FaultlineError } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill } from '../local/drives.js';
 import { defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, STORAGE_MODULE } from '../local/kernel.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from '../local/network.js';
 import { procState, signalAll, terminate, waitGone } from '../../core/proc.js';
-import { acquireLock } from '../../core/lock.js';
+import { nodeOperation } from '../../core/lock.js';
+import { noteInLog } from '../../core/files.js';
 import { bootNode } from './boot.js';
 import type { ClusterLayout, ClusterNode } from './layout.js';
 import { clearVolatile, daemonPids, killNode, storagePids, type NodeDaemons } from './node.js';
@@ -40,7 +39,7 @@ export class ClusterNodeDriver implements NodeDriver {
 
   node(name: string): ClusterNode {
     const n = this.l.nodes.find((x) => x.name === name);
-    if (!n) throw new FaultlineError('unknown-node', `no node "${name}" on the cluster stand`, { exitCode: 2, hint: `nodes: ${this.list().join(', ')}` });
+    if (!n) throw new FaultlineError('unknown-node', `no node "${name}" on the cluster stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${this.list().join(', ')}` });
     return n;
   }
 
@@ -57,19 +56,13 @@ export class ClusterNodeDriver implements NodeDriver {
     return isDropping(this.node(name).netns, signal);
   }
 
-  private async note(n: ClusterNode, line: string): Promise<void> {
-    await appendFile(n.log, `${new Date().toISOString()} faultline: ${line}\n`);
+  private note(n: ClusterNode, line: string): Promise<void> {
+    return noteInLog(n.log, line);
   }
 
-  /** One operation at a time per node, across processes too. */
-  private async locked<T>(name: string, signal: AbortSignal, fn: (n: ClusterNode) => Promise<T>): Promise<T> {
+  private locked<T>(name: string, signal: AbortSignal, fn: (n: ClusterNode) => Promise<T>): Promise<T> {
     const n = this.node(name);
-    const release = await acquireLock(join(n.dir, 'operation.lock'), signal, 180_000, `${name}: another operation on this node to finish`);
-    try {
-      return await fn(n);
-    } finally {
-      await release();
-    }
+    return nodeOperation(n.dir, name, signal, 180_000, () => fn(n));
   }
 
   async powerOff(name: string, signal: AbortSignal): Promise<void> {
@@ -147,7 +140,7 @@ export class ClusterNodeDriver implements NodeDriver {
     const seen = new Set<string>();
     for (const g of groups) {
       for (const name of g) {
-        if (seen.has(name)) throw new FaultlineError('partition-groups', `node.partition: node ${name} is in more than one group`, { exitCode: 2 });
+        if (seen.has(name)) throw new FaultlineError('partition-groups', `node.partition: node ${name} is in more than one group`, { exitCode: ExitCode.invalidInput });
         seen.add(name);
       }
     }
@@ -168,7 +161,7 @@ export class ClusterNodeDriver implements NodeDriver {
   private drivePath(name: string, drive: number): string {
     const n = this.node(name);
     const path = n.drives[drive];
-    if (path === undefined) throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: 2 });
+    if (path === undefined) throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: ExitCode.invalidInput });
     return path;
   }
 
@@ -194,7 +187,7 @@ export class ClusterNodeDriver implements NodeDriver {
   async setBootKernel(name: string, kernel: string, signal: AbortSignal): Promise<void> {
     return this.locked(name, signal, async (n) => {
       if (!(await isInstalled(n.dir, kernel))) {
-        throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: 2 });
+        throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: ExitCode.invalidInput });
       }
       if ((await defaultKernel(n.dir)) === kernel && (await runningKernel(n.dir)) === kernel && !(await isDropping(n.netns, signal))) return;
       await setDefaultKernel(n.dir, kernel);

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
 import { deadline, pollUntil } from '../../core/abort.js';
-import { FaultlineError, messageOf } from '../../core/errors.js';
+import { ExitCode, FaultlineError, messageOf } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';
 import { opts } from '../../kube/client.js';
 import { statusOf } from '../../kube/errors.js';
@@ -121,7 +121,7 @@ export async function bringUp(l: ClusterLayout, options: ClusterOptions, io: Sta
   const started = Date.now();
   const sizeText = options.driveSize ?? DEFAULT_DRIVE_SIZE;
   const driveSize = parseSize(sizeText);
-  if (!driveSize || driveSize < 64 * 1024 ** 2) throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: 2 });
+  if (!driveSize || driveSize < 64 * 1024 ** 2) throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: ExitCode.invalidInput });
   const ports = planePorts();
   await checkPorts(ports);
   const bins = await buildTools(io);

@@ -1,6 +1,4 @@
 /** NodeDriver of the local stand. Every method is idempotent and bounded. */
-import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
 import { pollUntil } from '../../core/abort.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
@@ -12,7 +10,8 @@ import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './netwo
 import { pidsInNetns, procState, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { servicePids, startService } from './service.js';
 import { type Credentials, type StandState } from './state.js';
-import { acquireLock } from '../../core/lock.js';
+import { nodeOperation } from '../../core/lock.js';
+import { noteInLog } from '../../core/files.js';
 
 export const LOOPBACK_NETWORK_REASON =
   'loopback-only mode: the nodes share the host network namespace, so power-off and partitions cannot be emulated';
@@ -62,22 +61,13 @@ export class LocalNodeDriver implements NodeDriver {
     return n.netns;
   }
 
-  private async note(n: NodeLayout, line: string): Promise<void> {
-    await appendFile(n.log, `${new Date().toISOString()} faultline: ${line}\n`);
+  private note(n: NodeLayout, line: string): Promise<void> {
+    return noteInLog(n.log, line);
   }
 
-  /**
-   * One operation at a time per node, across processes too: two concurrent starts
-   * would otherwise both find no MinIO and both launch one.
-   */
-  private async locked<T>(name: string, signal: AbortSignal, fn: (n: NodeLayout) => Promise<T>): Promise<T> {
+  private locked<T>(name: string, signal: AbortSignal, fn: (n: NodeLayout) => Promise<T>): Promise<T> {
     const n = this.node(name);
-    const release = await acquireLock(join(n.dir, 'operation.lock'), signal, 120_000, `${name}: another operation on this node to finish`);
-    try {
-      return await fn(n);
-    } finally {
-      await release();
-    }
+    return nodeOperation(n.dir, name, signal, 120_000, () => fn(n));
   }
 
   /** Powered off = the drop-all table is in place. Loopback nodes are always on. */
