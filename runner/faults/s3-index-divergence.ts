@@ -201,6 +201,16 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     await remnantHoldsData(ctx.stand, u, signal);
     return { remnantOn: u.keep, drives: u.drives.length };
   },
+  // the API denies the bucket while every kept drive still holds its directory
+  async confirm(_s, u, _i, ctx) {
+    const kept = u.keep.flatMap((n) => standDrives(ctx.stand, 's3.indexDivergence')[n] ?? []);
+    const holding = (await Promise.all(kept.map((d) => exists(bucketDirPath(d, u.bucket))))).filter(Boolean).length;
+    const listed = await apiHas(ctx.stand, u.bucket, ctx.signal);
+    return {
+      ok: !listed && holding === kept.length && kept.length > 0,
+      value: `HeadBucket ${u.bucket}: ${listed ? 'found' : 'NotFound'}; its directory on ${holding}/${kept.length} drives of ${u.keep.join(', ')}`,
+    };
+  },
   async revert(u, ctx) {
     const signal = deadline(ctx.signal, 120_000);
     if (u.method === 'hide') {

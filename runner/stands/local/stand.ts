@@ -11,7 +11,7 @@ import { loadCredentials, withLock } from './state.js';
 import { supportedView, type NodeOp } from '../command/view.js';
 
 /** Loopback mode hands out only these, so faults refuse the rest in prepare (the full driver throws UnsupportedError). */
-const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule', 'serviceStates', 'runningKernel'];
+const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule', 'serviceProcesses', 'runningKernel'];
 import { up as bringUp, type LocalOptions } from './up.js';
 
 export { status } from './status.js';
