@@ -24,6 +24,7 @@ export const measure = (id: string) => `(() => {
   const sec = document.getElementById(${JSON.stringify(id)});
   sec.open = true;
   const svg = sec.querySelector('svg.timeline');
+  if (!svg) return { ticks: [], bands: [], marks: [], labels: [], progress: null, lane: null };
   const box = (el) => el.getBoundingClientRect();
   const toMs = (t) => t === '0' ? 0 : /min$/.test(t) ? parseFloat(t.slice(1)) * 60000 : parseFloat(t.slice(1)) * 1000;
   const ticks = [...svg.querySelectorAll('.tick-label')].map((t) => ({ ms: toMs(t.textContent), x: (box(t).left + box(t).right) / 2 }));
@@ -83,6 +84,11 @@ export async function checkDrawn(browser: Chromium, records: readonly RunRecord[
 
   for (const r of records) {
     const d = await browser.evaluate<Drawn>(measure(sectionOf(r).id));
+    if (!r.gates.length && !r.faults.some((f) => f.injectedAt)) {
+      // a skipped run, or one that stopped before its first step: nothing to draw
+      assert.equal(d.marks.length + d.bands.length, 0, `${runLabel(r)}: nothing drawn for a run that did nothing`);
+      continue;
+    }
     const px = axisOf(d);
     const at = (t: number) => px(t - r.startedAt);
     for (const f of r.faults.filter((x) => x.injectedAt)) {
