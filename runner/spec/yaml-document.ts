@@ -3,8 +3,9 @@
  * problem is reported as file:line:col plus the path inside the document.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, isAlias, isCollection, visit, type Node, type Document } from 'yaml';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Node, Document } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, isAlias, isCollection, visit, lazyAjv } from './lazy-libs.js';
 import type { InputProblem } from '../core/errors.js';
 import type { JsonSchema } from '../core/contracts.js';
 
@@ -100,7 +101,7 @@ export async function readYaml(file: string): Promise<{ doc?: SourceDocument; pr
   return parseYaml(file, text);
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+const ajv = lazyAjv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -148,7 +149,7 @@ export function validateAgainst(doc: SourceDocument, schema: JsonSchema): InputP
   if (!validate) {
     // several catalogs (tests build their own) make schemas with the same $id
     const { $id: _id, ...anonymous } = schema;
-    validate = ajv.compile(anonymous);
+    validate = ajv().compile(anonymous);
     compiled.set(schema, validate);
   }
   if (validate(doc.value)) return [];

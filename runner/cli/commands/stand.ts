@@ -3,7 +3,7 @@ import type { Catalog } from '../../core/catalog.js';
 import type { StandIO, StandKind } from '../../core/stand-kind.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
 import { embeddedNames, standKindOf } from '../../stands/resolve.js';
-import { optionFlags } from '../../stands/options.js';
+import { checkOptions, optionFlags } from '../../stands/options.js';
 
 const standTimeoutMs = 45 * 60_000;
 
@@ -53,7 +53,6 @@ export function standCommand(program: Command, catalog: Catalog): void {
   for (const f of flags) up.option(f.flags, f.description);
   up.action(async (ref: string, given: Record<string, unknown>) => {
     const t = await targetOf(ref, catalog);
-    const { checkOptions } = await import('../../stands/options.js');
     const fromFile = t.fileOptions ? checkOptions(t.kind, t.fileOptions, t.file!) : {};
     const options = checkOptions(t.kind, { ...fromFile, ...given }, 'flags');
     await withIO((io) => t.kind.up(t.instance, options, io));
