@@ -154,7 +154,7 @@ export interface LoadOptions {
 }
 
 /** spec.params is checked on its own first: resolving references needs well-formed declarations. */
-const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
+export const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
 
 /** Loads one scenario file; every problem found is returned, none thrown. */
 export async function loadScenarioFile(file: string, catalog: Catalog, opts: LoadOptions = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {

@@ -20,6 +20,10 @@ export const visit = yaml.value('visit');
 
 const ajv = lazyModule<typeof Ajv>('ajv/dist/2020.js');
 
+const standalone = lazyModule<{ default: (ajv: Ajv.Ajv2020, validate: Ajv.ValidateFunction) => string }>('ajv/dist/standalone/index.js');
+/** The source of a validator compiled with `code: { source: true }`, as a CommonJS module (`npm run schema`). */
+export const standaloneCode = (ajv: Ajv.Ajv2020, validate: Ajv.ValidateFunction): string => standalone.get().default(ajv, validate);
+
 /** An Ajv for JSON Schema 2020-12 with these options, made on the first call. */
 export function lazyAjv(options: Ajv.Options): () => Ajv.Ajv2020 {
   let made: Ajv.Ajv2020 | undefined;
