@@ -1,22 +1,21 @@
 /**
  * Benchmarks (a script, not a test): prints figures measured side by side in one run.
  *  1. multipart upload throughput through faultline's s3.upload vs MinIO's own `mc`, same stand, same sizes
- *  2. `validate` time for 1,000 scenario files
+ *  2. CLI speed: `node -e 0`, `--help`, `validate` of 1,000 files through the CLI and in process (bench/cli-speed.ts)
  *  3. local stand down and up times
  * Usage: npm run bench [-- --size 512MiB --rounds 3 --skip-stand]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import type { Context, Stand } from '../runner/core/contracts.js';
-import { packageRoot } from '../runner/core/files.js';
 import { formatSize, mustSize } from '../runner/core/units.js';
 import { ensureTool } from '../runner/stands/toolchain.js';
 import { defaultCatalog } from '../runner/catalog.js';
-import { expandScenarioPaths, loadScenarios } from '../runner/scenario/load.js';
+import { cliSpeed } from './cli-speed.js';
 
 const { workloads } = defaultCatalog();
 
@@ -83,28 +82,6 @@ async function uploadBench(): Promise<void> {
   log(`upload ${formatSize(size)} (parts ${formatSize(part)}), median of ${rounds}: faultline ${a.toFixed(1)} MB/s, mc ${b.toFixed(1)} MB/s, ratio ${(a / b).toFixed(2)} (goal >= 0.90)`);
 }
 
-async function validateBench(): Promise<void> {
-  const src = (await expandScenarioPaths([join(packageRoot(), 'scenarios')])).filter((f) => !f.includes('/k8s/manifests/'));
-  const dir = await mkdtemp(join(tmpdir(), 'fl-bench-validate-'));
-  try {
-    for (let i = 0; i < 1000; i++) {
-      const from = src[i % src.length]!;
-      const text = (await readFile(from, 'utf8')).replace(/^(\s*name:\s*)(\S+)/m, `$1$2-${i}`);
-      await writeFile(join(dir, `s${i}.yaml`), text);
-    }
-    const n = (await readdir(dir)).length;
-    const t0 = performance.now();
-    await loadScenarios([dir], defaultCatalog());
-    const inProcess = performance.now() - t0;
-    const t1 = performance.now();
-    await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), 'validate', dir], { timeout: 300_000 });
-    const cli = performance.now() - t1;
-    log(`validate ${n} scenario files: ${inProcess.toFixed(0)} ms in process (${(inProcess / n).toFixed(2)} ms/file), ${cli.toFixed(0)} ms through the CLI`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function standBench(): Promise<void> {
   const local = defaultCatalog().stands.get('local')!;
   const io = { signal: AbortSignal.timeout(900_000), log: () => {} };
@@ -118,7 +95,7 @@ async function standBench(): Promise<void> {
 }
 
 log(`faultline benchmarks on ${process.version}`);
-await validateBench();
+await cliSpeed(Number(args.rounds), 1000, log);
 if (!args['skip-stand']) await standBench();
 await uploadBench();
 

@@ -3,7 +3,8 @@
  * e.g. the state service and its PDB; undo deletes them, newest first. Modelled as a
  * fault so that the journal guarantees the cleanup even after a crash.
  */
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '../kube/sdk.js';
 import type { FaultDef, JsonValue } from '../core/contracts.js';
 import { CALL_MS, kubeOf } from '../kube/client.js';
 import { deadline, untilAborted } from '../core/abort.js';

@@ -20,15 +20,8 @@
  */
 import { bucketSchema } from '../spec/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '../s3/sdk.js';
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';

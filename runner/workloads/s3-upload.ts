@@ -5,14 +5,9 @@
  * upload left behind is aborted on a fresh deadline.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  AbortMultipartUploadCommand,
-  CreateBucketCommand,
-  HeadBucketCommand,
-  ListMultipartUploadsCommand,
-  type ListMultipartUploadsCommandOutput,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { ListMultipartUploadsCommandOutput } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateBucketCommand, HeadBucketCommand, ListMultipartUploadsCommand } from '../s3/sdk.js';
+import { Upload } from '../s3/sdk.js';
 import type { Context, JsonValue, Stand, WorkloadDef } from '../core/contracts.js';
 import { formatDuration, formatSize, mustDuration, mustSize } from '../core/units.js';
 import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../s3/client.js';
