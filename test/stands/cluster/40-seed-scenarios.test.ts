@@ -113,6 +113,8 @@ describe('seed scenarios on the cluster stand, and their broken variants', funct
       const res = await run(scenario('k8s/mesh-all-replicas-restart.yaml'), results, 3 * 60_000, [
         "command=/bin/sh,-c,trap 'exit 0' TERM; while true; do sleep 1; done",
         'namespace=fl-scn-mesh-unready',
+        // the fixed mesh is Ready in 2-4 s here; 30 s is plenty and keeps the test short
+        'readyWithin=30s',
       ]);
       assertFailsAt(res, 'mesh 5/5 ready before the restart', /0\/5 ready/);
     });
