@@ -54,7 +54,7 @@ function namesText(scenario: Scenario, stand: Stand, settings?: StandSettings): 
   if (stand.healthUrl) offers.push(`health ${stand.healthUrl}`);
   if (stand.metricsUrl) offers.push(`metrics ${stand.metricsUrl}`);
   if (offers.length) lines.push(`  stand offers: ${offers.join('; ')}`);
-  lines.push(`  actions and cmd probes get: ${Object.keys(standEnv(stand, '.', paramValues(scenario.params))).join(', ')}`);
+  lines.push(`  actions and cmd probes get: ${Object.keys(standEnv(stand, { scenarioDir: '.', params: paramValues(scenario.params), runDir: '.' })).join(', ')}`);
   return lines;
 }
 
