@@ -7,6 +7,7 @@ import { embeddedNames, standKindOf } from '../../stands/resolve.js';
 import { loadStandFile, standFilePath } from '../../stands/stand-file.js';
 import { checkOptions, optionFlags } from '../../stands/options.js';
 import { abortOnSignals } from '../interrupt.js';
+import { askedNames, envNames, offeredNames } from '../stand-names.js';
 
 const standTimeoutMs = 45 * 60_000;
 
@@ -42,6 +43,17 @@ async function withIO(fn: (io: StandIO) => Promise<void>): Promise<void> {
   }
 }
 
+async function usableNames(t: Target, io: StandIO): Promise<string[]> {
+  const stand = await t.kind.open(t.instance, io.signal).catch((err: unknown) => err as Error);
+  if (stand instanceof Error) return [`(cannot open the stand: ${stand.message})`];
+  try {
+    const places = { scenarioDir: '<scenario folder>', params: { '<name>': '' }, runDir: '<run folder>' };
+    return [...offeredNames(stand), ...(await askedNames(stand, io.signal)), `actions and cmd probes get: ${envNames(stand, places).join(', ')}`];
+  } finally {
+    await stand.close();
+  }
+}
+
 export function standCommand(program: Command, catalog: Catalog): void {
   const names = embeddedNames(catalog);
   const stand = program.command('stand').description(`bring the embedded stands up and down (${names})`);
@@ -74,7 +86,11 @@ export function standCommand(program: Command, catalog: Catalog): void {
       await withIO(async (io) => {
         const st = await t.kind.status(t.instance, io);
         process.stdout.write(`${t.instance}: ${st.up ? 'up' : 'down'}\n${st.lines.map((l) => `  ${l}`).join('\n')}\n`);
-        if (!st.up) process.exitCode = ExitCode.gateFailed;
+        if (!st.up) {
+          process.exitCode = ExitCode.gateFailed;
+          return;
+        }
+        process.stdout.write(`names a scenario can use (docs/scenario-environment.md):\n${(await usableNames(t, io)).map((l) => `  ${l}`).join('\n')}\n`);
       });
     });
 }
