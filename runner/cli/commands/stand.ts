@@ -90,7 +90,7 @@ export function standCommand(program: Command, catalog: Catalog): void {
           process.exitCode = ExitCode.gateFailed;
           return;
         }
-        process.stdout.write(`names a scenario can use (docs/scenario-environment.md):\n${(await usableNames(t, io)).map((l) => `  ${l}`).join('\n')}\n`);
+        process.stdout.write(`names a scenario can use (README: What commands get, and the names the stands use):\n${(await usableNames(t, io)).map((l) => `  ${l}`).join('\n')}\n`);
       });
     });
 }
