@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../runner/core/files.js';
 import { testStands } from '../global-stands.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'faultline.js');
@@ -70,6 +71,24 @@ describe('the environment actions get is the documented one', function () {
       assert.deepEqual(listed, [...got].sort());
       // names only: no value of any of them was written
       assert.ok(!got.some((l) => l.includes('=')));
+
+      // stand status shows the same names, the endpoint but never the credentials
+      const status = await execa('node', [bin, 'stand', 'status', stand], { reject: false, timeout: 120_000, env: bareEnv, extendEnv: false });
+      assert.equal(status.exitCode, 0, status.stderr);
+      const names = status.stdout.split('names a scenario can use')[1] ?? '';
+      const opened = await defaultCatalog().stands.get(stand)!.open(stand, AbortSignal.timeout(30_000));
+      try {
+        const nodes = opened.nodes?.list() ?? [];
+        if (nodes.length) assert.match(names, new RegExp(`nodes ${nodes.join(', ')}`));
+        if (opened.s3) assert.ok(names.includes(`S3 ${opened.s3.endpoint}`), names);
+        if (opened.kube) assert.match(names, new RegExp(`kube context ${opened.kube.context}[\\s\\S]*namespaces: .*default`));
+        if (opened.nodes?.runningKernel) assert.match(names, /kernels: node1 \S+/);
+        for (const secret of [opened.s3?.credentials?.secretAccessKey, opened.s3?.credentials?.accessKeyId]) if (secret) assert.ok(!status.stdout.includes(secret), 'status shows a credential');
+      } finally {
+        await opened.close();
+      }
+      const statusEnv = /actions and cmd probes get: (.*)/.exec(names)![1]!.split(', ');
+      assert.deepEqual(statusEnv.sort(), [...new Set(shown)].sort());
     });
   }
 });
