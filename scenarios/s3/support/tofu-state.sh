@@ -5,7 +5,7 @@
 #   setup          write the stack into $FAULTLINE_RUN_DIR/tofu, create the state bucket,
 #                  `tofu init` (S3 backend, path style, lock file) and apply generation 1
 #   plan           `tofu plan -detailed-exitcode` of generation 1 (0: no changes, 2: changes)
-#   record         remember the state object's ETag, Last-Modified and serial
+#   record         remember the state object's ETag and Last-Modified, the state's serial and lineage
 #   unchanged      exit 0 when the state object is the one `record` saw, 1 (and what moved) if not
 #   guarded-apply  the protected apply (generation 2): first S3 health and state readability,
 #                  refused with exit 3 while either is bad; FAULTLINE_PARAM_GUARD=false skips the checks
@@ -52,9 +52,15 @@ object_version() {
   echo "etag $etag modified $modified"
 }
 
-# serial of the state as tofu reads it (never its body: only this number is printed)
+# serial and lineage of the state as tofu reads it (never its body: only these are printed)
 serial() {
-  (cd "$work" && timeout 60 "$tofu" state pull) | sed -n 's/^ *"serial": *\([0-9]*\).*/\1/p' | head -1 || true
+  local state
+  state=$(cd "$work" && timeout "${1:-60}" "$tofu" state pull 2>/dev/null) || return 0
+  local serial lineage
+  serial=$(grep -o '"serial":[0-9]*' <<<"$state" | head -1 | cut -d: -f2)
+  lineage=$(grep -o '"lineage":"[^"]*"' <<<"$state" | head -1 | cut -d'"' -f4)
+  [[ -n $serial ]] && echo "$serial lineage $lineage"
+  return 0
 }
 
 write_stack() {
@@ -114,7 +120,9 @@ plan)
 record)
   version=$(object_version)
   [[ $version == etag* ]] || { echo "state object: $version" >&2; exit 1; }
-  printf '%s serial %s\n' "$version" "$(serial)" | tee "$work/state.recorded"
+  now=$(serial)
+  [[ -n $now ]] || { echo "tofu cannot read the state" >&2; exit 1; }
+  printf '%s serial %s\n' "$version" "$now" | tee "$work/state.recorded"
   ;;
 unchanged)
   now="$(object_version) serial $(serial)"
@@ -129,7 +137,7 @@ guarded-apply)
     [[ $health == 200 ]] || { echo "refused: S3 health ${FAULTLINE_HEALTH_URL} answers ${health:-nothing} (want 200); nothing applied"; exit 3; }
     version=$(object_version)
     [[ $version == etag* ]] || { echo "refused: state object s3://$bucket/$key is $version; nothing applied"; exit 3; }
-    [[ -n $(serial) ]] || { echo "refused: tofu cannot read the state; nothing applied"; exit 3; }
+    [[ -n $(serial 15) ]] || { echo "refused: tofu cannot read the state within 15 s; nothing applied"; exit 3; }
   fi
   cd "$work"
   set +e
