@@ -2,8 +2,9 @@
  * Seed 000's OpenTofu proof on the real local stand, through the CLI: the shipped
  * state-authority-tofu scenario passes with the pinned tofu (built through the tool
  * pipeline, never taken from PATH); with the guard off, the protected-apply gate fails
- * with the unguarded apply's exit code; with the state object lost after the restart,
- * the no-op plan gate fails with plan's exit 2.
+ * with what the unguarded apply did instead of refusing; an apply that gets through makes the
+ * unchanged-state gate fail with the new serial; with the state object lost after the
+ * restart, the no-op plan gate fails with plan's exit 2.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
@@ -97,6 +98,17 @@ describe('OpenTofu state on the local stand (seed 000, state-authority-tofu)', f
     // tofu retries S3 until the cmd's 50 s bound (elsewhere it may give up sooner, with exit 1)
     assert.match(g.observation!, /^(timed out after 50\.0 s|exit [0-24-9])/);
     assert.ok(rec.faults.every((f) => f.revertedAt), 'the partition was healed');
+  });
+
+  it('fails when an apply gets through: the unchanged-state gate measures the new serial', async () => {
+    // an unguarded apply of generation 2 once S3 is back, before the gate looks: a real mutation
+    const apply = { action: { name: 'an apply that got through', run: 'FAULTLINE_PARAM_GUARD=false "$FAULTLINE_SCENARIO_DIR/support/tofu-state.sh" guarded-apply', timeout: '2m' } };
+    const { rec, out } = await run(await variant(apply, /^state object unchanged/), [`tofu=${tofu}`]);
+    assert.equal(rec.status, 'fail', out);
+    const g = gate(rec, /^state object unchanged/);
+    assert.equal(g.verdict, 'fail');
+    const [, was, now] = /^exit 1 \(want 0\), \$\.changed = \["serial (\d+) -> (\d+)","etag /.exec(g.observation!) ?? assert.fail(g.observation);
+    assert.ok(Number(now) > Number(was), g.observation);
   });
 
   it('fails when the state is lost across the restart: the no-op plan gate measures exit 2', async () => {

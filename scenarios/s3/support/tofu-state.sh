@@ -6,7 +6,7 @@
 #                  `tofu init` (S3 backend, path style, lock file) and apply generation 1
 #   plan           `tofu plan -detailed-exitcode` of generation 1 (0: no changes, 2: changes)
 #   record         remember the state object's ETag and Last-Modified, the state's serial and lineage
-#   unchanged      exit 0 when the state object is the one `record` saw, 1 (and what moved) if not
+#   unchanged      {"changed": [...]}: what moved since `record` (exit 0 when nothing did, else 1)
 #   guarded-apply  the protected apply (generation 2): first S3 health and state readability,
 #                  refused with exit 3 while either is bad; FAULTLINE_PARAM_GUARD=false skips the checks
 #   lose-state     delete the state object (for the test that proves `plan` catches a lost state)
@@ -52,14 +52,30 @@ object_version() {
   echo "etag $etag modified $modified"
 }
 
-# serial and lineage of the state as tofu reads it (never its body: only these are printed)
+# what identifies the state now, one "<key>\t<value>" line each: the object's ETag and
+# Last-Modified (or why it cannot be read), the serial and lineage tofu reads
+facts() {
+  local version etag state
+  version=$(object_version)
+  if [[ $version == etag* ]]; then
+    etag=${version#etag }
+    etag=${etag%% modified *}
+    printf 'etag\t%s\nmodified\t%s\n' "${etag//\"/}" "${version#* modified }"
+  else
+    printf 'object\t%s\n' "$version"
+  fi
+  read -r serial lineage <<<"$(serial)" || true
+  printf 'serial\t%s\nlineage\t%s\n' "${serial:-}" "${lineage:-}"
+}
+
+# "<serial> <lineage>" of the state as tofu reads it (never its body: only these are printed)
 serial() {
   local state
   state=$(cd "$work" && timeout "${1:-60}" "$tofu" state pull 2>/dev/null) || return 0
   local serial lineage
   serial=$(grep -o '"serial":[0-9]*' <<<"$state" | head -1 | cut -d: -f2)
   lineage=$(grep -o '"lineage":"[^"]*"' <<<"$state" | head -1 | cut -d'"' -f4)
-  [[ -n $serial ]] && echo "$serial lineage $lineage"
+  [[ -n $serial ]] && echo "$serial $lineage"
   return 0
 }
 
@@ -106,7 +122,7 @@ setup)
   "$tofu" init -input=false -no-color -backend-config=backend.hcl >init.log 2>&1 || { tail -20 init.log >&2; exit 1; }
   "$tofu" apply -input=false -no-color -auto-approve -var generation=1 >apply-1.log 2>&1 || { tail -20 apply-1.log >&2; exit 1; }
   grep -o 'Apply complete!.*' apply-1.log
-  echo "state s3://$bucket/$key serial $(serial)"
+  echo "state s3://$bucket/$key, serial and lineage: $(serial)"
   ;;
 plan)
   cd "$work"
@@ -118,18 +134,23 @@ plan)
   exit $rc
   ;;
 record)
-  version=$(object_version)
-  [[ $version == etag* ]] || { echo "state object: $version" >&2; exit 1; }
-  now=$(serial)
-  [[ -n $now ]] || { echo "tofu cannot read the state" >&2; exit 1; }
-  printf '%s serial %s\n' "$version" "$now" | tee "$work/state.recorded"
+  facts >"$work/state.recorded"
+  grep -q $'^etag\t.' "$work/state.recorded" && grep -q $'^serial\t[0-9]' "$work/state.recorded" ||
+    { echo "the state is not readable: $(tr '\t\n' ' ;' <"$work/state.recorded")" >&2; exit 1; }
+  tr '\t\n' ' ;' <"$work/state.recorded"
+  echo
   ;;
 unchanged)
-  now="$(object_version) serial $(serial)"
-  before=$(cat "$work/state.recorded")
-  if [[ $now == "$before" ]]; then echo "state unchanged: $now"; exit 0; fi
-  echo "state changed: was $before; now $now"
-  exit 1
+  # JSON for the cmd probe: {"changed": []} when nothing moved, else what moved, from -> to
+  declare -A was now
+  while IFS=$'\t' read -r k v; do was[$k]=$v; done <"$work/state.recorded"
+  while IFS=$'\t' read -r k v; do now[$k]=$v; done < <(facts)
+  changed=()
+  for k in serial lineage etag modified object; do
+    [[ ${was[$k]-} == "${now[$k]-}" ]] || changed+=("\"$k ${was[$k]:-none} -> ${now[$k]:-none}\"")
+  done
+  (IFS=,; echo "{\"changed\": [${changed[*]}]}")
+  [[ ${#changed[@]} == 0 ]]
   ;;
 guarded-apply)
   if [[ ${FAULTLINE_PARAM_GUARD:-true} != false ]]; then
