@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseDocument } from 'yaml';
 import { packageRoot } from '../../runner/core/files.js';
-import { ensureTool } from '../../runner/stands/toolchain.js';
+import { ensureTool, toolPins } from '../../runner/stands/toolchain.js';
 import type { GateResult, RunRecord } from '../../runner/report/record.js';
 import { useLocalStand } from '../stands/local/helpers.js';
 import { scanDir, scanText } from './secret-scan.js';
@@ -65,6 +65,13 @@ describe('OpenTofu state on the local stand (seed 000, state-authority-tofu)', f
     const started = Date.now();
     tofu = await ensureTool('tofu', AbortSignal.timeout(BUILD_MS), (l) => process.stderr.write(`  ${l}\n`));
     process.stderr.write(`  tofu ready in ${Math.round((Date.now() - started) / 1000)} s: ${tofu}\n`);
+  });
+
+  it('the tool pipeline built the release stands/tools.json pins (not a -dev build)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fl-tofu-version-'));
+    await writeFile(join(dir, 'tofurc'), '');
+    const r = await execa(tofu, ['version', '-json'], { env: { TF_CLI_CONFIG_FILE: join(dir, 'tofurc') }, timeout: 30_000 });
+    assert.equal((JSON.parse(r.stdout) as { terraform_version: string }).terraform_version, toolPins().tofu!.version.replace(/^v/, ''));
   });
 
   it('passes: no-op plan after the restart, the protected apply refused without quorum, the state untouched', async () => {
