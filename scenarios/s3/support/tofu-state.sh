@@ -33,17 +33,21 @@ export HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY=$s3
 export TF_CLI_CONFIG_FILE=$work/tofurc TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_PLUGIN_CACHE_DIR
 
-# a signed S3 request; prints the HTTP status (000: no answer)
+# a signed S3 request (the credentials reach curl as a config on a file descriptor)
+signed() {
+  curl -sS -m 10 --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" \
+    -K <(printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY") "$@"
+}
+
+# prints the HTTP status of a signed request (000: no answer)
 s3() {
-  curl -sS -m 10 -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" \
-    -K <(printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY") "$@" || true
+  signed -o /dev/null -w '%{http_code}' "$@" || true
 }
 
 # ETag and Last-Modified of the state object, one line ("missing" when it is not there)
 object_version() {
   local headers
-  headers=$(curl -sS -m 10 -I --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" \
-    -K <(printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY") "$object") || { echo "unreadable"; return; }
+  headers=$(signed -I "$object") || { echo "unreadable"; return; }
   local status etag modified
   status=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' <<<"$headers")
   [[ $status == 200 ]] || { echo "missing (HTTP $status)"; return; }
@@ -55,7 +59,7 @@ object_version() {
 # what identifies the state now, one "<key>\t<value>" line each: the object's ETag and
 # Last-Modified (or why it cannot be read), the serial and lineage tofu reads
 facts() {
-  local version etag state
+  local version etag serial lineage
   version=$(object_version)
   if [[ $version == etag* ]]; then
     etag=${version#etag }
