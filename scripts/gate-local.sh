@@ -4,5 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+# state-authority-tofu runs the pinned OpenTofu (built once, like the stand's tools)
+PATH="$(dirname "$(node scripts/tool-path.mjs tofu)"):$PATH"
+export PATH
 node bin/faultline.js stand up local
 exec node bin/faultline.js run scenarios/ --stand local "$@"

@@ -28,6 +28,9 @@ done
 [ -n "$out" ] || { echo 'nightly: --out DIR is required' >&2; exit 2; }
 ((${#stands[@]})) || stands=(--stand local --stand kwok)
 fl() { node bin/faultline.js "$@"; }
+# state-authority-tofu runs the pinned OpenTofu (built once, like the stands' tools)
+PATH="$(dirname "$(node scripts/tool-path.mjs tofu)"):$PATH"
+export PATH
 sweep="nightly-$(date -u +%Y%m%d-%H%M%S)"
 seed=$(date -u +%s)
 mkdir -p "$out/shards"

@@ -5,9 +5,9 @@ import { missingCapabilities } from '../engine/run.js';
 import { describeTrigger } from '../engine/trigger.js';
 import { formatDuration } from '../core/units.js';
 import type { Stand } from '../core/contracts.js';
-import { standEnv } from '../core/stand-env.js';
 import { paramValues } from '../scenario/params.js';
 import type { StandSettings } from '../scenario/stand-settings.js';
+import { envNames, offeredNames } from './stand-names.js';
 
 function stepLine(step: Step, { faults, probes }: Catalog): string {
   const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
@@ -17,7 +17,7 @@ function stepLine(step: Step, { faults, probes }: Catalog): string {
       const probe = probes.get(g.probe)!;
       const bound =
         g.mode === 'within' ? ` until it passes, within ${formatDuration(g.boundMs!)}${g.since ? ` of ${g.since}` : ''}` : g.mode === 'during' ? ` sampled every ${formatDuration(g.everyMs!)} for ${formatDuration(g.windowMs!)}, needs >= ${Math.round(g.min! * 100)}%` : ' once';
-      return `gate "${g.name}": ${probe.describe(g.spec)}${bound}${when}`;
+      return `gate "${g.name}": ${probe.describe(g.spec)}${g.expectFail ? ', expected to fail' : ''}${bound}${when}`;
     }
     case 'fault':
       return `inject ${step.kind} (${faults.get(step.kind)!.describe(step.spec)}), journaled first${when}`;
@@ -43,15 +43,9 @@ function namesText(scenario: Scenario, stand: Stand, settings?: StandSettings): 
   }
   const unused = [...(settings?.params.keys() ?? [])].filter((n) => !(n in (scenario.params ?? {})));
   if (unused.length) lines.push(`  stand file params this scenario does not declare (ignored): ${unused.join(', ')}`);
-  const offers: string[] = [];
-  const nodes = stand.nodes?.list() ?? [];
-  if (nodes.length) offers.push(`nodes ${nodes.join(', ')}`);
-  if (stand.s3) offers.push(`S3 ${stand.s3.endpoint} (${stand.s3.region})`);
-  if (stand.kube) offers.push(`kube context ${stand.kube.context}`);
-  if (stand.healthUrl) offers.push(`health ${stand.healthUrl}`);
-  if (stand.metricsUrl) offers.push(`metrics ${stand.metricsUrl}`);
+  const offers = offeredNames(stand);
   if (offers.length) lines.push(`  stand offers: ${offers.join('; ')}`);
-  lines.push(`  actions and cmd probes get: ${Object.keys(standEnv(stand, '.', paramValues(scenario.params))).join(', ')}`);
+  lines.push(`  actions and cmd probes get: ${envNames(stand, { scenarioDir: '.', params: paramValues(scenario.params), runDir: '.' }).join(', ')}`);
   return lines;
 }
 

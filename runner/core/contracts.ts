@@ -144,6 +144,8 @@ export interface Context {
   scenarioDir?: string;
   /** the scenario's params in effect, for commands (FAULTLINE_PARAM_<NAME>) */
   params?: Readonly<Record<string, JsonValue>>;
+  /** a folder of this run's own, for files its commands make (FAULTLINE_RUN_DIR); created before the first step */
+  runDir?: string;
 }
 
 export interface WorkloadLookup {

@@ -1,19 +1,23 @@
 /** What commands run by scenarios (action steps, cmd probes) get of the stand, and how their output is scrubbed. */
-import type { JsonValue, Stand } from './contracts.js';
+import type { Context, Stand } from './contracts.js';
 
 /** stateBucket -> FAULTLINE_PARAM_STATE_BUCKET */
 export function paramEnvName(name: string): string {
   return `FAULTLINE_PARAM_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
+/** Where a run's commands are: the scenario's folder, its params, the run's own folder. */
+export type RunPlaces = Pick<Context, 'scenarioDir' | 'params' | 'runDir'>;
+
 /**
  * Environment for a child command: where the stand is, its S3 credentials (never printed),
  * and the scenario's params (lists comma-joined).
  */
-export function standEnv(stand: Stand, scenarioDir?: string, params?: Readonly<Record<string, JsonValue>>): Record<string, string> {
+export function standEnv(stand: Stand, { scenarioDir, params, runDir }: RunPlaces = {}): Record<string, string> {
   const env: Record<string, string> = { FAULTLINE_STAND: stand.name, FAULTLINE_STAND_DRIVER: stand.driver };
   for (const [k, v] of Object.entries(params ?? {})) env[paramEnvName(k)] = Array.isArray(v) ? v.join(',') : String(v);
   if (scenarioDir) env.FAULTLINE_SCENARIO_DIR = scenarioDir;
+  if (runDir) env.FAULTLINE_RUN_DIR = runDir;
   if (stand.s3) {
     env.FAULTLINE_S3_ENDPOINT = stand.s3.endpoint;
     env.AWS_ENDPOINT_URL_S3 = stand.s3.endpoint;

@@ -1,6 +1,7 @@
 /** One run: a scenario on a stand, one iteration. Always reverts, always leaves a record. */
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Context, Stand } from '../core/contracts.js';
 import { deadline, sleep, untilAborted } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   confirmTimeoutMs?: number;
   /** bound of stopping the workloads at the end (default workloadStopMs) */
   workloadStopMs?: number;
+  /** each run gets <workRoot>/<run key> as its FAULTLINE_RUN_DIR */
+  workRoot?: string;
 }
 
 /** Stopping the workloads gets this long; the reverts come next whatever they do. */
@@ -90,7 +93,8 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
-  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params) };
+  const runDir = opts.workRoot && join(opts.workRoot, runKey(scenario, stand, opts.iteration));
+  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params), runDir };
   const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx, opts.armWatchdog, opts.confirmTimeoutMs);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
@@ -165,7 +169,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           what: `action "${step.name}"`,
           timeoutMs: step.timeoutMs,
           signal,
-          env: standEnv(stand, ctx.scenarioDir, ctx.params),
+          env: standEnv(stand, ctx),
           secrets: standSecrets(stand),
         });
         emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: r.tail });
@@ -178,6 +182,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   };
 
   try {
+    if (runDir) await mkdir(runDir, { recursive: true });
     workloads.start(scenario.workloads, ctx, (name, f) => {
       samples.add(name, f);
       void report.onProgress?.(record, name, f, `${Math.round(f * 100)}%`);

@@ -121,6 +121,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         reporter,
         shard,
         armWatchdog: () => watchdog.arm(),
+        workRoot: join(resultsDir, 'work'),
       });
       records.push(record);
     }

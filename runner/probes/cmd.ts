@@ -109,7 +109,7 @@ const probe: ProbeDef<CmdSpec> = {
         timeoutMs,
         signal: ctx.signal,
         cwd: s.cwd,
-        env: { ...standEnv(ctx.stand, ctx.scenarioDir, ctx.params), ...s.env },
+        env: { ...standEnv(ctx.stand, ctx), ...s.env },
         secrets: standSecrets(ctx.stand),
       });
     } catch (err) {

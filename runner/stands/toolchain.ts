@@ -25,6 +25,8 @@ export interface ToolPin {
   module?: string;
   /** `-ldflags` for the build; {{version}}, {{major}} and {{minor}} are replaced from `version` */
   ldflags?: string;
+  /** build under `nice -n <nice>`: a long build that should yield the cores to running stands and tests */
+  nice?: number;
 }
 
 function ldflagsOf(pin: ToolPin): string[] {
@@ -130,7 +132,8 @@ async function build(name: string, pin: ToolPin, bin: string, signal: AbortSigna
       cause,
     });
   };
-  const r = await runChild({ file: 'go', args, cwd, env, what: `go build of ${name}`, timeoutMs: BUILD_MS, signal, onLine }).catch(async (err: unknown) => {
+  const [file = 'go', ...argv] = [...(pin.nice === undefined ? [] : ['nice', '-n', String(pin.nice)]), 'go', ...args];
+  const r = await runChild({ file, args: argv, cwd, env, what: `go build of ${name}`, timeoutMs: BUILD_MS, signal, onLine }).catch(async (err: unknown) => {
     throw await fail(err);
   });
   if (pin.wrapper && r.exitCode === 0) await rename(`${bin}.partial`, bin).catch(() => {});

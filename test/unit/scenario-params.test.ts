@@ -221,7 +221,7 @@ spec:
 
   it('commands get the params as FAULTLINE_PARAM_<NAME> (lists comma-joined)', () => {
     const stand = { name: 's', driver: 'file' } as Stand;
-    const env = standEnv(stand, '/x', { stateBucket: 'tofu-state', keys: ['a', 'b'], replicas: 3, create: false });
+    const env = standEnv(stand, { scenarioDir: '/x', params: { stateBucket: 'tofu-state', keys: ['a', 'b'], replicas: 3, create: false } });
     assert.equal(env.FAULTLINE_PARAM_STATE_BUCKET, 'tofu-state');
     assert.equal(env.FAULTLINE_PARAM_KEYS, 'a,b');
     assert.equal(env.FAULTLINE_PARAM_REPLICAS, '3');

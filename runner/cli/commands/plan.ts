@@ -11,17 +11,20 @@ export function planCommand(program: Command, catalog: Catalog): void {
     .option(...paramOption, collect, [])
     .action(async (file: string, opts: { stand: string; param: string[] }) => {
       // loaded when the command runs (see cli/main.ts)
-      const [{ scenarioInputs }, { loadScenarios }, { resolveStand }, { planText }] = await Promise.all([
+      const [{ scenarioInputs }, { loadScenarios }, { resolveStand }, { planText }, { askedNames }] = await Promise.all([
         import('../scenario-inputs.js'),
         import('../../scenario/load.js'),
         import('../../stands/resolve.js'),
         import('../plan-text.js'),
+        import('../stand-names.js'),
       ]);
       const { settings, load } = await scenarioInputs(opts.stand, opts.param, catalog);
       const [scenario] = await loadScenarios([file], catalog, load);
       const stand = await resolveStand(opts.stand, catalog, AbortSignal.timeout(30_000));
       try {
         process.stdout.write(planText(scenario!, stand, catalog, settings) + '\n');
+        const asked = await askedNames(stand, AbortSignal.timeout(30_000));
+        if (asked.length) process.stdout.write(`  the stand now: ${asked.join('\n    ')}\n`);
       } finally {
         await stand.close();
       }

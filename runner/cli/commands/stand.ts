@@ -42,6 +42,18 @@ async function withIO(fn: (io: StandIO) => Promise<void>): Promise<void> {
   }
 }
 
+async function usableNames(t: Target, io: StandIO): Promise<string[]> {
+  const stand = await t.kind.open(t.instance, io.signal).catch((err: unknown) => err as Error);
+  if (stand instanceof Error) return [`(cannot open the stand: ${stand.message})`];
+  try {
+    const { askedNames, envNames, offeredNames } = await import('../stand-names.js');
+    const places = { scenarioDir: '<scenario folder>', params: { '<name>': '' }, runDir: '<run folder>' };
+    return [...offeredNames(stand), ...(await askedNames(stand, io.signal)), `actions and cmd probes get: ${envNames(stand, places).join(', ')}`];
+  } finally {
+    await stand.close();
+  }
+}
+
 export function standCommand(program: Command, catalog: Catalog): void {
   const names = embeddedNames(catalog);
   const stand = program.command('stand').description(`bring the embedded stands up and down (${names})`);
@@ -74,7 +86,11 @@ export function standCommand(program: Command, catalog: Catalog): void {
       await withIO(async (io) => {
         const st = await t.kind.status(t.instance, io);
         process.stdout.write(`${t.instance}: ${st.up ? 'up' : 'down'}\n${st.lines.map((l) => `  ${l}`).join('\n')}\n`);
-        if (!st.up) process.exitCode = ExitCode.gateFailed;
+        if (!st.up) {
+          process.exitCode = ExitCode.gateFailed;
+          return;
+        }
+        process.stdout.write(`names a scenario can use (README: What commands get, and the names the stands use):\n${(await usableNames(t, io)).map((l) => `  ${l}`).join('\n')}\n`);
       });
     });
 }

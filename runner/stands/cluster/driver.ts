@@ -7,14 +7,13 @@
  * processes; the kubelet restarts a killed or stopped container as it would anywhere.
  * Every method is idempotent and bounded.
  */
-import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, PeerConnect, ServiceProcess } from '../../core/contracts.js';
 import { pollUntil } from '../../core/abort.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill, space } from '../local/drives.js';
-import { inNetns } from '../local/exec.js';
 import { defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, STORAGE_MODULE } from '../local/kernel.js';
-import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from '../local/network.js';
-import { procState, signalAll, terminate, waitGone } from '../../core/proc.js';
+import { blockPeers, connectFrom, dropAll, isDropping, liftDrop, unblockPeers } from '../local/network.js';
+import { procState, serviceProcesses, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { nodeOperation } from '../../core/lock.js';
 import { noteInLog } from '../../core/files.js';
 import { bootNode } from './boot.js';
@@ -205,23 +204,12 @@ export class ClusterNodeDriver implements NodeDriver {
   // Observations (fault effects): the same views as the local stand's, on this stand's namespaces.
 
   /** A TCP connect from inside node `from`'s namespace to node `to`'s S3 port, as a MinIO peer dials it. */
-  async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
-    const target = this.node(to);
-    const t0 = Date.now();
-    const r = await inNetns(this.node(from).netns, 'timeout', [(timeoutMs / 1000).toFixed(3), 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', target.address, String(S3_PORT)], signal, {
-      allowFailure: true,
-      timeout: timeoutMs + 5_000,
-    });
-    const ms = Date.now() - t0;
-    if (r.ok) return { result: 'open', ms };
-    if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
-    if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
-    throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${S3_PORT}: ${r.stderr || 'failed'}`);
+  peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+    return connectFrom(this.node(from).netns, this.node(to).address, S3_PORT, timeoutMs, signal);
   }
 
-  async serviceStates(name: string, _signal: AbortSignal): Promise<string[]> {
-    const states = await Promise.all((await storagePids(this.node(name))).map((pid) => procState(pid)));
-    return states.filter((s): s is string => s !== undefined);
+  async serviceProcesses(name: string, _signal: AbortSignal): Promise<ServiceProcess[]> {
+    return serviceProcesses(await storagePids(this.node(name)));
   }
 
   driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {

@@ -3,10 +3,9 @@ import type { NodeDriver, NodeGroups, PeerConnect, ServiceProcess } from '../../
 import { pollUntil } from '../../core/abort.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill, space } from './drives.js';
-import { inNetns } from './exec.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
-import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
+import { blockPeers, connectFrom, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
 import { pidsInNetns, procState, serviceProcesses, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { servicePids, startService } from './service.js';
 import { type Credentials, type StandState } from './state.js';
@@ -256,24 +255,10 @@ export class LocalNodeDriver implements NodeDriver {
     return hasModule(this.node(name).dir, kernel, module);
   }
 
-  /**
-   * bash's /dev/tcp connect from inside `from`'s namespace. A SYN our own namespace's
-   * filter drops fails at once with EPERM: that counts as a timeout (dropped, no RST).
-   */
+  /** A TCP connect from inside `from`'s namespace to `to`'s MinIO port, as a peer dials it. */
   async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
-    const ns = this.netnsOf(from, 'peerConnect');
     const target = this.node(to);
-    const t0 = Date.now();
-    const secs = (timeoutMs / 1000).toFixed(3);
-    const r = await inNetns(ns, 'timeout', [secs, 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', target.address, String(target.port)], signal, {
-      allowFailure: true,
-      timeout: timeoutMs + 5_000,
-    });
-    const ms = Date.now() - t0;
-    if (r.ok) return { result: 'open', ms };
-    if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
-    if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
-    throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${target.port}: ${r.stderr || 'failed'}`);
+    return connectFrom(this.netnsOf(from, 'peerConnect'), target.address, target.port, timeoutMs, signal);
   }
 
   async serviceProcesses(name: string, _signal: AbortSignal): Promise<ServiceProcess[]> {

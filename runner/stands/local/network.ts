@@ -5,6 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { BRIDGE, BRIDGE_ADDRESS, NETNS_RE, PARTITION_TABLE, POWER_TABLE, VETH_RE, type NodeLayout } from './layout.js';
 import { FaultlineError } from '../../core/errors.js';
+import type { PeerConnect } from '../../core/contracts.js';
 import { inNetns, run } from './exec.js';
 
 export async function linkExists(name: string, signal: AbortSignal): Promise<boolean> {
@@ -132,4 +133,22 @@ export async function unblockPeers(ns: string, peers: string[], signal: AbortSig
   if (present.size === gone.length && (await tableExists(ns, PARTITION_TABLE, signal))) {
     await inNetns(ns, 'nft', ['delete', 'table', 'inet', PARTITION_TABLE], signal);
   }
+}
+
+/**
+ * A TCP connect from inside namespace `ns` to address:port, as a peer dials it (bash's
+ * /dev/tcp). A SYN the namespace's own filter drops fails at once with EPERM: that counts
+ * as a timeout (dropped, no RST), like a SYN that gets no answer.
+ */
+export async function connectFrom(ns: string, address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+  const t0 = Date.now();
+  const r = await inNetns(ns, 'timeout', [(timeoutMs / 1000).toFixed(3), 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', address, String(port)], signal, {
+    allowFailure: true,
+    timeout: timeoutMs + 5_000,
+  });
+  const ms = Date.now() - t0;
+  if (r.ok) return { result: 'open', ms };
+  if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
+  if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
+  throw new FaultlineError('peer-connect', `connect from ${ns} to ${address}:${port}: ${r.stderr || 'failed'}`);
 }

@@ -21,16 +21,22 @@ describe('cluster stand: node driver observations', function () {
     // restoreAll (afterEach) powers it back on and waits for the pod
   });
 
-  it('serviceStates: MinIO running (S/R), T while paused; driveSpace shrinks by what a fill takes', async () => {
+  it('serviceProcesses: MinIO running (S/R), T while paused, a new id after a kill; driveSpace shrinks by what a fill takes', async () => {
     const d = h.driver();
-    const running = await d.serviceStates('node2', sig());
+    const procs = await d.serviceProcesses('node2', sig());
+    const running = procs.map((p) => p.state);
     assert.ok(running.length >= 1 && running.every((s) => s === 'S' || s === 'R'), `states ${running}`);
     await d.pause('node2', sig());
     try {
-      assert.deepEqual([...new Set(await d.serviceStates('node2', sig()))], ['T']);
+      assert.deepEqual([...new Set((await d.serviceProcesses('node2', sig())).map((p) => p.state))], ['T']);
     } finally {
       await d.resume('node2', sig());
     }
+    // the kubelet restarts a killed MinIO: the new process has another id, the old one is gone
+    await d.kill('node2', sig());
+    await d.start('node2', sig());
+    const restarted = (await d.serviceProcesses('node2', sig())).map((p) => p.id);
+    assert.ok(restarted.length >= 1 && procs.every((p) => !restarted.includes(p.id)), `before ${procs.map((p) => p.id)}, after ${restarted}`);
     const before = await d.driveSpace('node3', 1, sig());
     assert.ok(before.size > 0 && before.free > 0 && before.free <= before.size);
     const { bytes } = await d.fillDisk('node3', 1, 0.9, sig());
