@@ -19,8 +19,10 @@ async function main(folder: string, screenshot?: string): Promise<void> {
     const c = await checkDrawn(browser, records);
     const baseline = await browser.evaluate<boolean>(`!!document.getElementById('baseline')`);
     console.log(`report.html as drawn by Chromium matches ${records.length} run records: ${c.bands} fault bands, ${c.marks} gate marks, ${c.evaluations} evaluation ticks, ${c.sections.length} matrix links${baseline ? ', baseline comparison on top' : ''}`);
+    // the page as it opens (comparison, matrix, runs folded again after the check opened
+    // them): a sweep's every run unfolded is a picture of many MB
     if (screenshot) {
-      await browser.evaluate(`document.querySelectorAll('details.run').forEach((d) => (d.open = true))`);
+      await browser.evaluate(`document.querySelectorAll('details.run').forEach((d) => (d.open = false))`);
       await writeFile(screenshot, await browser.screenshot());
     }
   } finally {
