@@ -34,7 +34,11 @@ export function embeddedStandNames(): string[] {
   return [...registry.keys()];
 }
 
+/** Besides `local`, any `local-<x>` is a local stand of its own (own namespaces, bridge, subnet). */
 export async function embeddedStand(name: string): Promise<EmbeddedStand | undefined> {
   const load = registry.get(name);
-  return load ? load() : undefined;
+  if (load) return load();
+  if (!name.startsWith('local-')) return undefined;
+  const local = await import('./local/index.js');
+  return local.isLocalStandName(name) ? local.localStandFor(name) : undefined;
 }

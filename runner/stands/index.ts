@@ -17,6 +17,8 @@ export interface StandFile {
   metadata: { name: string; description?: string };
   spec: {
     embedded?: 'local' | 'kwok';
+    instance?: string;
+    server?: 'minio' | 'seaweedfs' | 'rustfs';
     protected?: boolean;
     kubernetes?: { kubeconfig?: string; context?: string };
     s3?: { endpoint: string; region?: string; credentialsFile?: string };
@@ -56,6 +58,11 @@ export async function loadStandFile(file: string): Promise<StandFile> {
   const spec = (doc.value as StandFile).spec ?? {};
   if (!schemaProblems.length && spec.embedded && (spec.s3 || spec.nodes || spec.kubernetes)) {
     schemaProblems.push(doc.problem(['spec', 'embedded'], 'an embedded stand brings its own s3, nodes and kubernetes; remove them'));
+  }
+  for (const field of ['instance', 'server'] as const) {
+    if (!schemaProblems.length && spec[field] !== undefined && spec.embedded !== 'local') {
+      schemaProblems.push(doc.problem(['spec', field], `${field} is only for embedded: local`));
+    }
   }
   if (schemaProblems.length) throw new InvalidInputError(schemaProblems);
   return doc.value as StandFile;
@@ -140,9 +147,17 @@ export async function resolveStand(ref: string, signal: AbortSignal): Promise<St
   }
   const sf = await loadStandFile(file);
   if (sf.spec.embedded) {
-    const embedded = await embeddedStand(sf.spec.embedded);
-    if (!embedded) throw new FaultlineError('stand-unknown', `${file}: embedded stand "${sf.spec.embedded}" is not available`);
+    const which = sf.spec.instance ?? sf.spec.embedded;
+    const embedded = await embeddedStand(which);
+    if (!embedded) throw new FaultlineError('stand-unknown', `${file}: embedded stand "${which}" is not available`);
     const stand = await embedded.open(signal);
+    const server = stand.storage?.server;
+    if (sf.spec.server && server !== sf.spec.server) {
+      await stand.close();
+      throw new FaultlineError('stand-server', `${file} wants ${sf.spec.server}, but the ${which} stand runs ${server}`, {
+        hint: `faultline stand down ${which}, then faultline stand up ${file}`,
+      });
+    }
     return { ...stand, name: sf.metadata.name, ref: file, protected: sf.spec.protected ?? stand.protected, close: () => stand.close() };
   }
   return fileStand(file, sf);

@@ -9,7 +9,7 @@ import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultK
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
 import { pidsInNetns, procState, signalAll, waitGone } from './processes.js';
-import { servicePids, startService } from './service.js';
+import { serverFor, servicePids, startService } from './service.js';
 import { acquireLock, type Credentials, type StandState } from './state.js';
 
 export const LOOPBACK_NETWORK_REASON =
@@ -28,6 +28,11 @@ export class LocalNodeDriver implements NodeDriver {
     private readonly creds: Credentials,
   ) {}
 
+  /** the storage server's name, for messages */
+  private get server(): string {
+    return serverFor(this.state).title;
+  }
+
   list(): string[] {
     return Object.keys(this.state.nodes);
   }
@@ -41,15 +46,15 @@ export class LocalNodeDriver implements NodeDriver {
     return this.node(name);
   }
 
-  /** Live MinIO pids of a node. */
+  /** Live storage server pids of a node. */
   servicePids(name: string): Promise<number[]> {
-    return servicePids(this.node(name));
+    return servicePids(this.state, this.node(name));
   }
 
   private node(name: string): NodeLayout {
     const rec = this.state.nodes[name];
     if (!rec) {
-      throw new FaultlineError('unknown-node', `no node "${name}" on the local stand`, { exitCode: 2, hint: `nodes: ${this.list().join(', ')}` });
+      throw new FaultlineError('unknown-node', `no node "${name}" on the ${this.state.name ?? 'local'} stand`, { exitCode: 2, hint: `nodes: ${this.list().join(', ')}` });
     }
     return rec.layout;
   }
@@ -91,8 +96,8 @@ export class LocalNodeDriver implements NodeDriver {
   private async killService(n: NodeLayout, signal: AbortSignal): Promise<void> {
     const name = n.name;
     // Look again after each round: a start racing with us must not survive the kill.
-    await pollUntil(`${name}: MinIO to die after SIGKILL`, KILL_WAIT_MS, signal, async (s) => {
-      const pids = await servicePids(n);
+    await pollUntil(`${name}: ${this.server} to die after SIGKILL`, KILL_WAIT_MS, signal, async (s) => {
+      const pids = await servicePids(this.state, n);
       if (!pids.length) return true;
       signalAll(pids, 'SIGKILL');
       await waitGone(pids, KILL_WAIT_MS, s).catch(() => {});
@@ -106,18 +111,18 @@ export class LocalNodeDriver implements NodeDriver {
 
   private async stopService(n: NodeLayout, signal: AbortSignal): Promise<void> {
     const name = n.name;
-    const pids = await servicePids(n);
+    const pids = await servicePids(this.state, n);
     if (!pids.length) return;
     signalAll(pids, 'SIGTERM');
     // A paused process only acts on SIGTERM once it runs again.
     signalAll(pids, 'SIGCONT');
     try {
-      await waitGone(pids, STOP_WAIT_MS, signal, `${name}: MinIO to stop after SIGTERM`);
+      await waitGone(pids, STOP_WAIT_MS, signal, `${name}: ${this.server} to stop after SIGTERM`);
     } catch (err) {
       if (!(err instanceof DeadlineError)) throw err;
-      await this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`);
+      await this.note(n, `${this.server} did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`);
       signalAll(pids, 'SIGKILL');
-      await waitGone(pids, KILL_WAIT_MS, signal, `${name}: MinIO to die after SIGKILL`);
+      await waitGone(pids, KILL_WAIT_MS, signal, `${name}: ${this.server} to die after SIGKILL`);
     }
   }
 
@@ -128,7 +133,7 @@ export class LocalNodeDriver implements NodeDriver {
 
   private async startUnit(n: NodeLayout, signal: AbortSignal): Promise<void> {
     if (await this.isPoweredOff(n.name, signal)) {
-      await this.note(n, 'start of MinIO skipped: the node is powered off (it starts when the node boots)');
+      await this.note(n, `start of ${this.server} skipped: the node is powered off (it starts when the node boots)`);
       return;
     }
     if (await storageRefusal(n.dir, n.log)) return;
@@ -141,16 +146,16 @@ export class LocalNodeDriver implements NodeDriver {
 
   private async pauseService(n: NodeLayout, signal: AbortSignal): Promise<void> {
     const name = n.name;
-    const pids = await servicePids(n);
+    const pids = await servicePids(this.state, n);
     signalAll(pids, 'SIGSTOP');
-    await pollUntil(`${name}: MinIO to stop running after SIGSTOP`, 5000, signal, async () => {
+    await pollUntil(`${name}: ${this.server} to stop running after SIGSTOP`, 5000, signal, async () => {
       for (const pid of pids) if (!['T', 't', undefined, 'Z'].includes(await procState(pid))) return undefined;
       return true;
     }, 50);
   }
 
   async resume(name: string, signal: AbortSignal): Promise<void> {
-    return this.locked(name, signal, async (n) => signalAll(await servicePids(n), 'SIGCONT'));
+    return this.locked(name, signal, async (n) => signalAll(await servicePids(this.state, n), 'SIGCONT'));
   }
 
   /** Silence first, then kill: peers must never see a FIN or RST from the dying processes. */
@@ -182,7 +187,7 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   private async bootIfDown(n: NodeLayout, signal: AbortSignal): Promise<void> {
-    if ((await servicePids(n)).length) return;
+    if ((await servicePids(this.state, n)).length) return;
     const { refused } = await boot(n.dir, n.log);
     if (!refused) await startService(this.state, n, this.creds, signal);
   }

@@ -5,7 +5,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, Stand, TimelineEvent } from '../../../runner/core/contracts.js';
 import { pollUntil } from '../../../runner/core/abort.js';
 import type { StandIO } from '../../../runner/stands/embedded.js';
-import { localStand } from '../../../runner/stands/local/index.js';
+import { localStandFor } from '../../../runner/stands/local/index.js';
+import { siteOf } from '../../../runner/stands/local/layout.js';
+import { storageServer, type ServerName } from '../../../runner/stands/local/servers/index.js';
 import { presence, isUp } from '../../../runner/stands/local/presence.js';
 import { STOCK_KERNEL } from '../../../runner/stands/local/kernel.js';
 import { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
@@ -22,8 +24,8 @@ export function recordingIO(ms = 300_000): StandIO & { lines: string[] } {
   return { signal: AbortSignal.timeout(ms), log: (l: string) => lines.push(l), lines };
 }
 
-export async function standIsUp(): Promise<boolean> {
-  return isUp(await presence(AbortSignal.timeout(30_000)));
+export async function standIsUp(name = 'local'): Promise<boolean> {
+  return isUp(await presence(siteOf(name), AbortSignal.timeout(30_000)));
 }
 
 export interface StandHandle {
@@ -37,8 +39,10 @@ export interface StandHandle {
 /**
  * Registers before/after hooks: the stand is brought up if it is not, and taken down
  * afterwards only if this suite brought it up. After every test all faults are undone.
+ * `name` and `server` pick another local stand (its own namespaces, bridge and subnet).
  */
-export function useLocalStand(): StandHandle {
+export function useLocalStand(name = 'local', server?: ServerName): StandHandle {
+  const local = localStandFor(name);
   let stand: Stand | undefined;
   let was = false;
   let release: (() => Promise<void>) | undefined;
@@ -48,16 +52,17 @@ export function useLocalStand(): StandHandle {
     wasUp: () => was,
   };
   before(async function () {
-    this.timeout(TEST_LOCK_WAIT_MS + 400_000);
+    this.timeout(TEST_LOCK_WAIT_MS + 3_700_000);
     // Suites in other mocha processes inject faults into the same stand: take turns.
-    release = await acquireLock(stateDir('local.tests.lock'), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, 'other test runs on the local stand');
-    was = await standIsUp();
+    release = await acquireLock(stateDir(`${name}.tests.lock`), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, 'other test runs on the local stand');
+    was = await standIsUp(name);
     if (!was) {
       const started = Date.now();
-      await localStand.up({}, recordingIO());
+      // a first SeaweedFS or RustFS up may build it (RustFS is built ahead, see README)
+      await local.up(server ? { server } : {}, recordingIO(60 * 60_000));
       h.upMs = Date.now() - started;
     }
-    stand = await localStand.open(AbortSignal.timeout(30_000));
+    stand = await local.open(AbortSignal.timeout(30_000));
   });
   afterEach(async function () {
     this.timeout(300_000);
@@ -66,7 +71,7 @@ export function useLocalStand(): StandHandle {
   after(async function () {
     this.timeout(120_000);
     try {
-      if (!was && (await standIsUp())) await localStand.down(recordingIO());
+      if (!was && (await standIsUp(name))) await local.down(recordingIO());
     } finally {
       await release?.();
     }
@@ -95,7 +100,8 @@ export async function restoreAll(stand: Stand): Promise<void> {
 export async function waitAllLive(stand: Stand, ms: number): Promise<void> {
   const signal = AbortSignal.timeout(ms + 5000);
   const st = (stand.nodes as LocalNodeDriver).layouts();
-  for (const n of st) await waitHttp(`http://${n.address}:${n.port}/minio/health/live`, ms, signal);
+  const live = storageServer((stand.storage?.server ?? 'minio') as ServerName).livePath;
+  for (const n of st) await waitHttp(`http://${n.address}:${n.port}${live}`, ms, signal);
   await waitHttp(stand.healthUrl!, ms, signal);
 }
 
