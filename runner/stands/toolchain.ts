@@ -1,6 +1,7 @@
 /**
  * Builds the pinned third-party servers the embedded stands need (stands/tools.json)
- * from the Go module proxy, once per version, into the faultline cache.
+ * from the Go module proxy, or with cargo from a build script, once per version, into the
+ * faultline cache. One build per tool at a time, across processes (a lock per tool).
  */
 import { deadline } from '../core/abort.js';
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,11 @@ export interface ToolPin {
   module?: string;
   /** `-ldflags` for the build; {{version}}, {{major}} and {{minor}} are replaced from `version` */
   ldflags?: string;
+  /**
+   * a cargo build script (relative to the package root), run at the lowest CPU priority with
+   * VERSION, OUT (the binary to write) and WORK (sources and target folder, kept per version)
+   */
+  cargoScript?: string;
 }
 
 function ldflagsOf(pin: ToolPin): string[] {
@@ -78,13 +84,27 @@ async function recipeMatches(bin: string, pin: ToolPin): Promise<boolean> {
   return saved === undefined || saved.trim() === JSON.stringify(pin);
 }
 
+/** Sources and cargo's target folder of a cargo-built tool, kept per version so a rebuild is incremental. */
+export function cargoWorkDir(name: string, pin: ToolPin = pinOf(name)): string {
+  return cacheDir('build', name, pin.version);
+}
+
+/**
+ * Runs `cmd` holding the tool's lock (flock on <bin>.lock). Whoever held it before may have
+ * built the same pin meanwhile: then the command is not run at all.
+ */
+function underToolLock(bin: string, pin: ToolPin, cmd: string[]): string[] {
+  const guard = 'if [ -e "$BIN" ] && [ "$(cat "$BIN.pin.json" 2>/dev/null)" = "$PIN" ]; then exit 0; fi; exec "$@"';
+  return ['flock', `${bin}.lock`, 'env', `BIN=${bin}`, `PIN=${JSON.stringify(pin)}`, 'sh', '-c', guard, 'sh', ...cmd];
+}
+
 export interface BuildProgress {
   (line: string): void;
 }
 
 /**
  * Returns the path of the pinned binary, building it first if it is not cached.
- * `progress` gets one line per step of the Go build (downloads, packages).
+ * `progress` gets a line now and then from the build (downloads, packages, crates).
  */
 export async function ensureTool(name: string, signal: AbortSignal, progress: BuildProgress = () => {}): Promise<string> {
   const pin = pinOf(name);
@@ -93,11 +113,15 @@ export async function ensureTool(name: string, signal: AbortSignal, progress: Bu
   const outDir = join(bin, '..');
   await mkdir(outDir, { recursive: true });
   const started = Date.now();
-  progress(`building ${name} ${pin.version} with Go (cached afterwards in ${outDir})`);
-  const env = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
+  progress(`building ${name} ${pin.version} with ${pin.cargoScript ? 'cargo' : 'Go'} (cached afterwards in ${outDir})`);
+  const env: Record<string, string | undefined> = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
   let cmd: string[];
   let cwd = packageRoot();
-  if (pin.goInstall) {
+  if (pin.cargoScript) {
+    // a first build takes hours on two cores; it must not starve the stands and tests
+    cmd = ['nice', '-n', '19', 'bash', join(packageRoot(), pin.cargoScript)];
+    Object.assign(env, { VERSION: pin.version, OUT: bin, WORK: cargoWorkDir(name, pin) });
+  } else if (pin.goInstall) {
     cmd = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
     Object.assign(env, { GOBIN: outDir });
   } else if (pin.wrapper && pin.package) {
@@ -106,26 +130,40 @@ export async function ensureTool(name: string, signal: AbortSignal, progress: Bu
     // to a temporary name, renamed when complete: an interrupted build leaves no binary
     cmd = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
   } else {
-    throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, or wrapper and package`);
+    throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, wrapper and package, or cargoScript`);
   }
-  const child = execa('go', cmd, { cwd, env, cancelSignal: signal, all: true, reject: false, buffer: { all: true } });
+  if (!pin.cargoScript) cmd = ['go', ...cmd];
+  const [file, ...args] = underToolLock(bin, pin, cmd);
+  // its own process group, so cancelling ends the compiler under flock and sh too
+  const child = execa(file!, args, { cwd, env, detached: true, all: true, reject: false, buffer: { all: true } });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  signal.addEventListener('abort', killGroup, { once: true });
   let lines = 0;
   child.all?.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
       lines++;
-      if (line.startsWith('go: downloading') || lines % 25 === 0) progress(`${name}: ${line.trim()} (${Math.round((Date.now() - started) / 1000)} s)`);
+      if (line.startsWith('go: downloading') || line.includes('Compiling rustfs') || lines % 25 === 0) progress(`${name}: ${line.trim()} (${Math.round((Date.now() - started) / 1000)} s)`);
     }
   });
-  const result = await child;
+  const result = await child.finally(() => signal.removeEventListener('abort', killGroup));
+  if (signal.aborted) killGroup();
   if (pin.wrapper && !result.failed) await rename(`${bin}.partial`, bin).catch(() => {});
   if (result.failed || !(await exists(bin))) {
     await rm(`${bin}.partial`, { force: true });
     await rm(bin, { force: true });
     const tail = String(result.all ?? '').split('\n').slice(-15).join('\n');
-    throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (go ${cmd.join(' ')} in ${cwd})`, {
-      hint: 'check that Go >= 1.24 is on PATH and the Go module proxy is reachable; the last lines of the build follow',
-      cause: new Error(result.isCanceled ? 'cancelled' : tail || messageOf(result)),
+    throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (${cmd.join(' ')} in ${cwd})`, {
+      hint: pin.cargoScript
+        ? 'check that cargo (Rust >= the release\'s rust-version) and protoc are on PATH and crates.io is reachable; the last lines of the build follow'
+        : 'check that Go >= 1.24 is on PATH and the Go module proxy is reachable; the last lines of the build follow',
+      cause: new Error(signal.aborted ? 'cancelled' : tail || messageOf(result)),
     });
   }
   await writeFile(`${bin}.pin.json`, JSON.stringify(pin) + '\n');
