@@ -93,7 +93,7 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
-        if (gate.verdict !== 'pass') {
+        if (gate.verdict !== 'pass' && gate.verdict !== 'skipped') {
           record.status = 'fail';
           record.reason ??= `gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
           if (!scenario.continueOnFailure) throw new StopRun();

@@ -32,7 +32,7 @@ import {
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
-import { bucketDirPath, standDrives, sysDirPath, type SysDir } from '../probes/drives.js';
+import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../probes/drives.js';
 import { isNotFound, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
 import { checkNodes, nodeDriver } from './node-common.js';
 
@@ -151,7 +151,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     if (unknown.length) throw new FaultlineError('unknown-node', `s3.indexDivergence: no node ${unknown.join(', ')}`, { exitCode: 2 });
     minorityCheck(nodes, keep);
     const method = s.method ?? 'hide';
-    const sys = s.sys ?? '.minio.sys';
+    const sys = systemFolderOf(ctx.stand, s.sys, 's3.indexDivergence');
     const signal = deadline(ctx.signal, s3Ms);
     const has = await apiHas(ctx.stand, s.bucket, signal);
     if (method === 'hide') {

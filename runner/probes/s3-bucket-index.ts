@@ -8,7 +8,7 @@
 import { bucketSchema } from '../scenario/fragments.js';
 import { HeadBucketCommand, ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import type { Context, ProbeDef } from '../core/contracts.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, type SysDir } from './drives.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from './drives.js';
 import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from './s3-client.js';
 
 export interface BucketIndexSpec {
@@ -57,7 +57,8 @@ const probe: ProbeDef<BucketIndexSpec> = {
   describe: (s) => `no bucket-index divergence for ${s.bucket} (drives vs API)`,
   async evaluate(s, ctx: Context) {
     const drives = standDrives(ctx.stand, 's3.bucketIndex');
-    const sum = summarizeMarkers(await bucketMarkers(drives, s.bucket, ctx.signal, s.sys));
+    const sys = systemFolderOf(ctx.stand, s.sys, 's3.bucketIndex');
+    const sum = summarizeMarkers(await bucketMarkers(drives, s.bucket, ctx.signal, sys));
     const api = await apiView(ctx, s.bucket);
     const onDisk = sum.both > 0;
     const inApi = api.listed && api.head === 'ok';

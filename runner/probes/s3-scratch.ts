@@ -24,7 +24,7 @@ import type { Context, Observation, ProbeDef, Stand } from '../core/contracts.js
 import { pollUntil } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, type SysDir } from './drives.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from './drives.js';
 import { isNotFound, s3ErrorText, send, withS3 } from './s3-client.js';
 import { durationSchema } from '../scenario/fragments.js';
 
@@ -104,6 +104,8 @@ const probe: ProbeDef<ScratchSpec> = {
   },
   describe: (s) => `scratch bucket proof${s.strict ? ' with disk markers (strict)' : ''}`,
   async evaluate(s, ctx: Context): Promise<Observation> {
+    // strict mode looks at the drives for the server's own metadata folder: fail early without them
+    const sys = s.strict ? systemFolderOf(ctx.stand, s.sys, 's3.scratch strict mode') : undefined;
     if (s.strict) standDrives(ctx.stand, 's3.scratch strict mode');
     const markerMs = s.markerWait ? mustDuration(s.markerWait) : 5_000;
     const bucket = scratchName(s.prefix ?? 'faultline-scratch');
@@ -133,7 +135,7 @@ const probe: ProbeDef<ScratchSpec> = {
             throw err;
           });
         });
-        if (s.strict) await step('markers appear', async () => void notes.push(await awaitMarkers(ctx.stand, bucket, true, markerMs, signal, s.sys)));
+        if (s.strict) await step('markers appear', async () => void notes.push(await awaitMarkers(ctx.stand, bucket, true, markerMs, signal, sys)));
         await step('head', () => send(client, new HeadBucketCommand({ Bucket: bucket }), signal));
         await step('list', async () => {
           if (!(await listedBucket(client, bucket, signal))) throw new Error('not in ListBuckets');
@@ -154,7 +156,7 @@ const probe: ProbeDef<ScratchSpec> = {
           if (await listedBucket(client, bucket, signal)) throw new Error('still in ListBuckets');
           gone = true;
         });
-        if (s.strict) await step('markers vanish', async () => void (await awaitMarkers(ctx.stand, bucket, false, markerMs, signal, s.sys)));
+        if (s.strict) await step('markers vanish', async () => void (await awaitMarkers(ctx.stand, bucket, false, markerMs, signal, sys)));
       });
     } catch (err) {
       const failed = (err as { step?: string }).step;
