@@ -14,10 +14,11 @@ import nodePartition from './node-partition.js';
 import diskFill from './disk-fill.js';
 import nodeBootKernel from './node-boot-kernel.js';
 import s3IndexDivergence from './s3-index-divergence.js';
+import s3Versioning from './s3-versioning.js';
 import k8sApply from './k8s-apply.js';
 
 const all: FaultDef[] = [
-  s3IndexDivergence, // S3
+  s3IndexDivergence, s3Versioning, // S3
   nodeKill, nodeStop, nodePause, nodePowerOff, nodePartition, diskFill, nodeBootKernel, // nodes
   k8sApply, podKill, podsKillAll, rolloutRestart, nodeCordon, nodeDrain, scale, // Kubernetes
 ];
