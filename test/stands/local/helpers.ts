@@ -41,7 +41,7 @@ export interface StandHandle {
  * afterwards only if this suite brought it up. After every test all faults are undone.
  * `name` and `server` pick another local stand (its own namespaces, bridge and subnet).
  */
-export function useLocalStand(name = 'local', server?: ServerName): StandHandle {
+export function useLocalStand(name = 'local', server?: ServerName, opts: { keepUp?: boolean } = {}): StandHandle {
   const local = localStandFor(name);
   let stand: Stand | undefined;
   let was = false;
@@ -71,7 +71,7 @@ export function useLocalStand(name = 'local', server?: ServerName): StandHandle 
   after(async function () {
     this.timeout(120_000);
     try {
-      if (!was && (await standIsUp(name))) await local.down(recordingIO());
+      if (!was && !opts.keepUp && (await standIsUp(name))) await local.down(recordingIO());
     } finally {
       await release?.();
     }

@@ -1,0 +1,65 @@
+/**
+ * One sweep over several named local stands gives one matrix with a column per server; taking
+ * one of them down leaves the others serving.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { packageRoot } from '../../../runner/core/files.js';
+import type { Matrix, RunRecord } from '../../../runner/report/record.js';
+import { localStandFor } from '../../../runner/stands/local/index.js';
+import { siteOf } from '../../../runner/stands/local/layout.js';
+import type { ServerName } from '../../../runner/stands/local/servers/index.js';
+import { recordingIO, useLocalStand } from '../local/helpers.js';
+import { leftoversOf } from './suite.js';
+
+export interface SweepResult {
+  matrix: Matrix;
+  records: RunRecord[];
+}
+
+export function matrixSuite(servers: ServerName[]): void {
+  const names = servers.map((s) => `local-${s}`);
+
+  describe(`one sweep over ${names.join(', ')}`, function () {
+    const handles = servers.map((s, i) => useLocalStand(names[i], s, { keepUp: true }));
+
+    it('gives one matrix of the state-authority suite with a column per server, every gate measured', async function () {
+      this.timeout(60 * 60_000);
+      const results = await mkdtemp(join(tmpdir(), 'fl-servers-matrix-'));
+      const args = ['run', join(packageRoot(), 'scenarios', 'state-authority'), ...names.flatMap((n) => ['--stand', n]), '--results', results, '--json'];
+      const r = await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), ...args], { reject: false, timeout: 55 * 60_000, env: { NO_COLOR: '1' } });
+      const out = JSON.parse(r.stdout) as SweepResult;
+      assert.deepEqual(out.matrix.stands, names);
+      assert.equal(out.matrix.scenarios.length, 3);
+      assert.equal(out.matrix.cells.length, 3 * names.length);
+      for (const rec of out.records) {
+        console.log(`      ${rec.stand.name} ${rec.scenario.name}: ${rec.status}${rec.reason ? ` (${rec.reason})` : ''}`);
+        for (const g of rec.gates) {
+          console.log(`        [${g.verdict}] ${g.name}: ${g.value}`);
+          assert.ok(g.value.length > 0, `${rec.stand.name} ${g.name} has a measured value`);
+        }
+        assert.ok(rec.faults.every((f) => !f.injectedAt || f.revertedAt), `${rec.stand.name} ${rec.scenario.name}: every fault reverted`);
+      }
+      // MinIO is the reference: the whole suite passes on it
+      for (const rec of out.records.filter((x) => x.stand.name === 'local-minio')) assert.equal(rec.status, 'pass', `${rec.scenario.name}: ${rec.reason}`);
+      for (const s of handles) assert.ok(s.stand());
+    });
+
+    it('stand down of one named stand leaves the others serving and untouched', async function () {
+      this.timeout(600_000);
+      const [gone, ...kept] = names;
+      const keptStands = await Promise.all(kept.map((n) => localStandFor(n).open(AbortSignal.timeout(30_000))));
+      await localStandFor(gone!).down(recordingIO());
+      assert.deepEqual(await leftoversOf(siteOf(gone)), []);
+      for (const s of keptStands) {
+        const res = await fetch(s.healthUrl!, { signal: AbortSignal.timeout(10_000) });
+        assert.equal(res.status, 200, `${s.name} still healthy`);
+      }
+      for (const n of kept) await localStandFor(n).down(recordingIO());
+      for (const n of kept) assert.deepEqual(await leftoversOf(siteOf(n)), []);
+    });
+  });
+}
