@@ -1,4 +1,5 @@
 /** RustFS 4 nodes x 4 drives, erasure-coded over all 16 drives (MinIO's layout, RustFS's code). */
+import { join } from 'node:path';
 import { describeAnswer, httpStatus } from '../health.js';
 import { endpointOf, type NodeLayout } from '../layout.js';
 import { binaryOf, type StandState } from '../state.js';
@@ -22,7 +23,16 @@ export const rustfs: StorageServer = {
   livePath: '/health',
   command: (state, n, creds) => ({
     argv: [binaryOf(state), 'server', '--address', `${n.address}:${n.port}`, ...volumes(state)],
-    env: { HOME: n.dir, RUSTFS_CONSOLE_ENABLE: 'false', RUSTFS_REGION: 'us-east-1', RUSTFS_OBS_LOGGER_LEVEL: 'warn' },
+    env: {
+      HOME: n.dir,
+      RUSTFS_CONSOLE_ENABLE: 'false',
+      // no calls home: servers here listen only inside their namespaces
+      RUSTFS_CHECK_UPDATE: 'false',
+      RUSTFS_REGION: 'us-east-1',
+      RUSTFS_OBS_LOGGER_LEVEL: 'warn',
+      // its own log files stay in the node's folder
+      RUSTFS_OBS_LOG_DIRECTORY: join(n.dir, 'rustfs-logs'),
+    },
     secretEnv: { RUSTFS_ACCESS_KEY: creds.accessKeyId, RUSTFS_SECRET_KEY: creds.secretAccessKey },
   }),
   isService: (argv, n) => argv[0]!.endsWith('/rustfs') && argv[1] === 'server' && argv.includes(`${n.address}:${n.port}`),
