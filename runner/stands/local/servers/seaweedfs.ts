@@ -26,6 +26,15 @@ const nodesOf = (state: StandState): NodeLayout[] => Object.values(state.nodes).
 const isMaster = (state: StandState, n: NodeLayout): boolean => Object.keys(state.nodes).indexOf(n.name) < MASTER_NODES;
 const masterPeers = (state: StandState): string => nodesOf(state).slice(0, MASTER_NODES).map((m) => `${m.address}:${MASTER_PORT}`).join(',');
 const s3ConfigPath = (n: NodeLayout): string => join(n.dir, 's3-identities.json');
+const tmpDir = (n: NodeLayout): string => join(n.dir, 'tmp');
+
+/**
+ * weed puts its same-host gRPC sockets at fixed /tmp paths (seaweedfs-master-grpc-19333.sock
+ * ...), which every node on this machine would share: each node gets a private /tmp (its
+ * own mount namespace with the node's tmp folder bound there). unshare and sh exec in
+ * place, so the pid is weed's own.
+ */
+const privateTmp = (n: NodeLayout): string[] => ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /tmp && exec "$@"', tmpDir(n)];
 
 interface DirStatus {
   Topology?: { DataCenters?: { Racks?: { DataNodes?: { Url?: string }[] }[] }[] };
@@ -56,6 +65,7 @@ export const seaweedfs: StorageServer = {
   livePath: '/healthz',
   async prepare(_state, n, creds) {
     await mkdir(join(n.dir, 'meta'), { recursive: true });
+    await mkdir(tmpDir(n), { recursive: true });
     const identities = {
       identities: [{ name: 'faultline', credentials: [{ accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey }], actions: ['Admin', 'Read', 'List', 'Tagging', 'Write'] }],
     };
@@ -63,6 +73,7 @@ export const seaweedfs: StorageServer = {
   },
   command: (state, n) => ({
     argv: [
+      ...privateTmp(n),
       binaryOf(state),
       'server',
       `-ip=${n.address}`,
