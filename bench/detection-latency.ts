@@ -20,10 +20,10 @@ import { AppsV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Context, Stand } from '../runner/core/contracts.js';
 import { pollUntil } from '../runner/core/abort.js';
-import { embeddedStand } from '../runner/stands/embedded.js';
-import { faults } from '../runner/faults/index.js';
-import { probes } from '../runner/probes/index.js';
+import { defaultCatalog } from '../runner/catalog.js';
 import { opts } from '../runner/kube/client.js';
+
+const { faults, probes } = defaultCatalog();
 
 const { values: args } = parseArgs({ options: { kills: { type: 'string', default: '50' } } });
 const log = (line: string) => process.stdout.write(line + '\n');
@@ -43,7 +43,7 @@ const readyCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type ==
 
 async function main(): Promise<void> {
   const kills = Number(args.kills);
-  const stand = await (await embeddedStand('kwok'))!.open(AbortSignal.timeout(20_000));
+  const stand = await defaultCatalog().stands.get('kwok')!.open('kwok', AbortSignal.timeout(20_000));
   const kc = stand.kube!.kc;
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);

@@ -18,9 +18,19 @@ import type { Context, Stand } from '../runner/core/contracts.js';
 import { packageRoot } from '../runner/core/files.js';
 import { formatSize, mustSize } from '../runner/core/units.js';
 import { ensureTool } from '../runner/stands/toolchain.js';
-import { embeddedStand } from '../runner/stands/embedded.js';
+import { defaultCatalog } from '../runner/catalog.js';
+import type { StandKind } from '../runner/core/stand-kind.js';
+import { embeddedNames, standKindOf } from '../runner/stands/resolve.js';
 import { expandScenarioPaths, loadScenarios } from '../runner/scenario/load.js';
-import { workloads } from '../runner/workloads/index.js';
+
+const catalog = defaultCatalog();
+const { workloads } = catalog;
+
+function kindOf(name: string): StandKind {
+  const kind = standKindOf(name, catalog);
+  if (!kind) throw new Error(`--stand ${name}: no embedded stand of that name (${embeddedNames(catalog)})`);
+  return kind;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -66,8 +76,7 @@ async function writeRandomFile(file: string, size: number): Promise<void> {
 }
 
 async function uploadBench(name: string): Promise<void> {
-  const local = (await embeddedStand(name))!;
-  const stand = await local.open(AbortSignal.timeout(30_000));
+  const stand = await kindOf(name).open(name, AbortSignal.timeout(30_000));
   const reference = stand.storage?.server === 'minio' ? "mc (MinIO's own client)" : `mc (${stand.storage?.server ?? 'this server'} ships no S3 client)`;
   const size = mustSize(args.size!);
   const part = mustSize(args.part!);
@@ -104,7 +113,7 @@ async function validateBench(): Promise<void> {
     }
     const n = (await readdir(dir)).length;
     const t0 = performance.now();
-    await loadScenarios([dir]);
+    await loadScenarios([dir], defaultCatalog());
     const inProcess = performance.now() - t0;
     const t1 = performance.now();
     await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), 'validate', dir], { timeout: 300_000 });
@@ -117,21 +126,21 @@ async function validateBench(): Promise<void> {
 
 /** Down (when up) and up of a named local stand, its server already built; leaves it up. */
 async function standBench(name: string): Promise<void> {
-  const local = (await embeddedStand(name))!;
+  const local = kindOf(name);
   if (name === 'local') {
     log('local stand: up/down not timed (the default stand is shared); time a named one, e.g. --stand local-minio');
     return;
   }
   const io = { signal: AbortSignal.timeout(3_600_000), log: () => {} };
   // a first up may build the server: that is the build's time, not the stand's
-  await local.up({}, io);
+  await local.up(name, {}, io);
   const t0 = performance.now();
-  await local.down(io);
+  await local.down(name, io);
   const down = performance.now() - t0;
   const t1 = performance.now();
-  await local.up({}, io);
+  await local.up(name, {}, io);
   const up = performance.now() - t1;
-  const server = (await local.open(AbortSignal.timeout(30_000))).storage?.server;
+  const server = (await local.open(name, AbortSignal.timeout(30_000))).storage?.server;
   log(`${name} stand (${server}): down ${(down / 1000).toFixed(1)} s, up (binary cached) ${(up / 1000).toFixed(1)} s`);
 }
 

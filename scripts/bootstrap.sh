@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what faultline needs on a fresh Debian machine, idempotently:
-# system packages (nftables, iproute2, openssh, openssl, kmod, iptables), npm dependencies,
+# system packages (nftables, iproute2, openssh, openssl, kmod, iptables, prometheus, chromium
+# for the report's browser test, and for the cluster stand containerd, runc, umoci,
+# busybox-static, containernetworking-plugins), npm dependencies,
 # and the TypeScript build. The pinned Go servers are built on first `stand up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,13 @@ command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v modinfo >/dev/null || need_pkgs+=(kmod)
 command -v iptables >/dev/null || need_pkgs+=(iptables)
 command -v prometheus >/dev/null || need_pkgs+=(prometheus)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+# the cluster stand: a container runtime per node, CNI plugins, and what its images are built from
+command -v containerd >/dev/null || need_pkgs+=(containerd)
+[ -x /usr/sbin/runc ] || need_pkgs+=(runc)
+command -v umoci >/dev/null || need_pkgs+=(umoci)
+[ -x /usr/bin/busybox ] || need_pkgs+=(busybox-static)
+[ -x /usr/lib/cni/bridge ] || need_pkgs+=(containernetworking-plugins)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: missing Debian packages: ${need_pkgs[*]} (run as root, or install them)" >&2

@@ -4,15 +4,20 @@ import { FaultlineError } from './errors.js';
 const keep = Symbol('faultline.keep');
 
 /**
- * A signal that aborts with the parent or after `ms`, whichever comes first.
- * AbortSignal.any() holds its sources only weakly, so a bare AbortSignal.timeout()
- * inside it can be garbage-collected before it fires and the deadline never comes;
- * the returned signal keeps its timeout alive for as long as anyone holds it.
+ * A signal that aborts with the parent or after `ms`, whichever comes first; a timeout
+ * aborts with a DeadlineError naming `phase` and the bound, so whoever catches it can
+ * say which bound fired. AbortSignal.any() holds its sources only weakly, so a bare
+ * timeout signal inside it can be garbage-collected before it fires and the deadline
+ * never comes; the returned signal keeps its timer's controller alive while anyone holds it.
  */
-export function deadline(parent: AbortSignal, ms: number): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  const signal = AbortSignal.any([parent, timeout]);
-  (signal as AbortSignal & { [keep]?: AbortSignal })[keep] = timeout;
+export function deadline(parent: AbortSignal, ms: number, phase = 'a bounded wait'): AbortSignal {
+  const own = new AbortController();
+  const timer = setTimeout(() => own.abort(new DeadlineError(phase, ms)), ms);
+  // like AbortSignal.timeout: a pending deadline does not keep the process alive (nor
+  // does it listen on the parent, which lives long and would collect listeners)
+  timer.unref();
+  const signal = AbortSignal.any([parent, own.signal]);
+  (signal as AbortSignal & { [keep]?: AbortController })[keep] = own;
   return signal;
 }
 
@@ -25,10 +30,14 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
 
-/** Raised when a bounded wait runs out; `phase` names what was waiting. */
+/** Raised (and used as the abort reason) when a bound runs out; `phase` names what was waiting. */
 export class DeadlineError extends FaultlineError {
-  constructor(phase: string, ms: number) {
+  constructor(
+    readonly phase: string,
+    readonly ms: number,
+  ) {
     super('deadline', `${phase} did not finish within ${(ms / 1000).toFixed(1)} s`);
+    this.name = 'TimeoutError';
   }
 }
 

@@ -73,6 +73,30 @@ export interface NodeDriver {
   setBootKernel?(node: string, kernel: string, signal: AbortSignal): Promise<void>;
   /** Whether `kernel` on `node` has `module` installed (modinfo -k). */
   hasModule?(node: string, kernel: string, module: string, signal: AbortSignal): Promise<boolean>;
+
+  // Observations, for proving that a fault took effect (FaultDef.confirm). Each is read-only
+  // and bounded by `signal`; a driver that lacks one makes that fault's effect unconfirmable
+  // (the run is then `unknown`, never `pass`), so a new driver should implement what it can.
+
+  /**
+   * A TCP connect from node `from` (inside its network, as a peer would) to the storage
+   * service port of node `to`: `open` (handshake done), `refused` (RST came back) or
+   * `timeout` (no answer within `timeoutMs`: dropped, as after a power cut or a partition).
+   */
+  peerConnect?(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect>;
+  /** States of the node's storage service processes as /proc shows them (R, S, D, T, ...); [] when none runs. */
+  serviceStates?(node: string, signal: AbortSignal): Promise<string[]>;
+  /** Size and free bytes (for unprivileged writers, statfs f_bavail) of one drive (0-based). */
+  driveSpace?(node: string, drive: number, signal: AbortSignal): Promise<{ size: number; free: number }>;
+  /** The kernel the node is running now (not the one it boots next); undefined when it is down. */
+  runningKernel?(node: string, signal: AbortSignal): Promise<string | undefined>;
+  /** Whether the node has no power, from outside it (e.g. its kubelet stopped heartbeating), in words. */
+  powerState?(node: string, signal: AbortSignal): Promise<{ off: boolean; value: string }>;
+}
+
+export interface PeerConnect {
+  result: 'open' | 'refused' | 'timeout';
+  ms: number;
 }
 
 export interface Stand {
@@ -122,6 +146,8 @@ export interface Context {
   runId: string;
   /** folder of the scenario file, for commands that ship beside it (FAULTLINE_SCENARIO_DIR) */
   scenarioDir?: string;
+  /** the scenario's params in effect, for commands (FAULTLINE_PARAM_<NAME>) */
+  params?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface WorkloadLookup {
@@ -154,8 +180,38 @@ export interface ProbeDef<S = any> {
   waitUntil?(spec: S, ctx: Context): Promise<Observation & { at: number }>;
 }
 
+/** A Kubernetes object, by name. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 /** Everything needed to undo a fault, JSON-serialisable: it is journaled before inject. */
 export type UndoData = Record<string, JsonValue>;
+
+/**
+ * What a fault touches, judged from its spec alone, for a stand's blast-radius limits
+ * (`spec.limits` of a stand file). '*' names a node the fault picks at run time.
+ */
+export interface Footprint {
+  /** nodes out of service while the fault is injected (power-off, kill, drain, ...) */
+  nodesDown?: string[];
+  /** nodes changed but still serving (cordon, disk fill) */
+  nodes?: string[];
+  namespaces?: string[];
+  /** pods removed at once: all of them, a count, a share (0..1), or a scale to `replicas` */
+  pods?: {
+    namespace: string;
+    selector?: string | Record<string, string>;
+    workload?: { kind: string; name: string };
+    all?: boolean;
+    count?: number;
+    share?: number;
+    replicas?: number;
+  };
+}
 
 export interface FaultDef<S = any, U extends UndoData = UndoData> {
   kind: string;
@@ -163,12 +219,28 @@ export interface FaultDef<S = any, U extends UndoData = UndoData> {
   schema: JsonSchema;
   requires: Capability[];
   describe(spec: S): string;
+  /** What it touches; a fault without one is refused on a stand with limits. */
+  footprint?(spec: S): Footprint;
   /** Work out the undo without side effects (may run preflight checks and refuse). */
   prepare(spec: S, ctx: Context): Promise<U>;
   /** Do it. Returns details for the record (e.g. which pods were chosen). */
   inject(spec: S, undo: U, ctx: Context): Promise<Record<string, JsonValue> | void>;
   /** Undo it; idempotent, also run by `faultline recover` in a fresh process. */
   revert(undo: U, ctx: Context): Promise<void>;
+  /**
+   * One look at whether the fault took effect (the node really is silent, the pod really
+   * has a new UID). The engine calls it right after inject, again and again until `ok` or
+   * its bound (confirmTimeoutMs); a fault never confirmed makes the run `unknown`. Throw
+   * when the effect cannot be observed at all (e.g. the driver cannot look).
+   * `injected` is what inject returned.
+   */
+  confirm?(spec: S, undo: U, injected: Record<string, JsonValue>, ctx: Context): Promise<Observation>;
+  /**
+   * Kubernetes objects the fault changes and its revert restores. While the fault is active
+   * each carries an undo note (runner/kube/undo-notes.ts), so `faultline recover --stand`
+   * can heal the cluster without the journal.
+   */
+  touches?(undo: U): ObjectRef[];
 }
 
 export type WorkloadState = 'running' | 'completed' | 'failed';

@@ -69,6 +69,16 @@ export class UnsupportedError extends FaultlineError {
   }
 }
 
+/**
+ * A check of the stand refused to go ahead before anything was done (a fault's preflight:
+ * a kernel without the storage module). A verdict about the stand, like a failed gate.
+ */
+export class RefusedError extends FaultlineError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, message, { exitCode: ExitCode.gateFailed, hint });
+  }
+}
+
 /** Message of any thrown value, without stack. */
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, chmod } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
@@ -46,3 +46,7 @@ export function stateDir(...parts: string[]): string {
   return join(base, ...parts);
 }
 
+/** Appends a timestamped faultline line to a node's log, so the log tells what was done to the node and when. */
+export async function noteInLog(log: string, line: string): Promise<void> {
+  await appendFile(log, `${new Date().toISOString()} faultline: ${line}\n`);
+}

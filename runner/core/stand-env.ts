@@ -1,9 +1,18 @@
 /** What commands run by scenarios (action steps, cmd probes) get of the stand, and how their output is scrubbed. */
-import type { Stand } from './contracts.js';
+import type { JsonValue, Stand } from './contracts.js';
 
-/** Environment for a child command: where the stand is, and its S3 credentials (never printed). */
-export function standEnv(stand: Stand, scenarioDir?: string): Record<string, string> {
+/** stateBucket -> FAULTLINE_PARAM_STATE_BUCKET */
+export function paramEnvName(name: string): string {
+  return `FAULTLINE_PARAM_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+/**
+ * Environment for a child command: where the stand is, its S3 credentials (never printed),
+ * and the scenario's params (lists comma-joined).
+ */
+export function standEnv(stand: Stand, scenarioDir?: string, params?: Readonly<Record<string, JsonValue>>): Record<string, string> {
   const env: Record<string, string> = { FAULTLINE_STAND: stand.name, FAULTLINE_STAND_DRIVER: stand.driver };
+  for (const [k, v] of Object.entries(params ?? {})) env[paramEnvName(k)] = Array.isArray(v) ? v.join(',') : String(v);
   if (scenarioDir) env.FAULTLINE_SCENARIO_DIR = scenarioDir;
   if (stand.s3) {
     env.FAULTLINE_S3_ENDPOINT = stand.s3.endpoint;
@@ -22,16 +31,7 @@ export function standEnv(stand: Stand, scenarioDir?: string): Record<string, str
   return env;
 }
 
-/** Replaces the stand's secrets in text that is about to be shown or recorded. */
-export function redact(text: string, stand: Stand): string {
-  const secrets = [stand.s3?.credentials?.secretAccessKey, stand.s3?.credentials?.accessKeyId].filter((s): s is string => !!s && s.length >= 4);
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
-  return out;
-}
-
-/** Last `max` characters of command output, scrubbed, for the record. */
-export function outputTail(text: string, stand: Stand, max = 400): string {
-  const t = redact(text.trim(), stand);
-  return t.length > max ? `…${t.slice(-max)}` : t;
+/** The stand's secret values, for runChild to scrub from everything it returns. */
+export function standSecrets(stand: Stand): string[] {
+  return [stand.s3?.credentials?.secretAccessKey, stand.s3?.credentials?.accessKeyId].filter((s): s is string => !!s);
 }

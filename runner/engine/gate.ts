@@ -3,6 +3,8 @@ import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { deadline, isAbortError, sleep } from '../core/abort.js';
 import { UnsupportedError, messageOf } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
+import { standSecrets } from '../core/stand-env.js';
+import { scrub as scrubSecrets } from '../core/child.js';
 import type { GateResult } from '../report/record.js';
 import type { GatePlan } from '../scenario/types.js';
 
@@ -18,6 +20,8 @@ export interface GateInput {
   /** epoch ms the `within` bound counts from (gate start, or the `since` step's end) */
   startedAt: number;
   progress(fraction: number, detail: string): void;
+  /** every probe evaluation as it ends: its time and what it said (for the report's timeline) */
+  onEvaluation?(at: number, verdict: 'pass' | 'fail' | 'unknown'): void;
 }
 
 /** `cutShort`: the probe did not answer before its slice of the bound ran out */
@@ -29,6 +33,12 @@ function expected(plan: GatePlan, obs: Observation): Observation {
 }
 
 async function attempt(input: GateInput, ms: number): Promise<Attempt> {
+  const a = await attemptOnce(input, ms);
+  input.onEvaluation?.(Date.now(), a.threw ? 'unknown' : a.obs.ok ? 'pass' : 'fail');
+  return a;
+}
+
+async function attemptOnce(input: GateInput, ms: number): Promise<Attempt> {
   const { probe, plan, ctx } = input;
   const signal = deadline(ctx.signal, Math.max(1, ms));
   try {
@@ -42,8 +52,17 @@ async function attempt(input: GateInput, ms: number): Promise<Attempt> {
   }
 }
 
+/** Every verdict goes through here: the stand's secrets are scrubbed from whatever a probe measured. */
 function result(input: GateInput, fields: Omit<GateResult, 'step' | 'name' | 'probe'>): GateResult {
-  return { step: input.step, name: input.plan.name, probe: input.plan.probe, ...fields };
+  const secrets = standSecrets(input.ctx.stand);
+  const scrub = (t: string) => scrubSecrets(t, secrets);
+  const clean = {
+    ...fields,
+    value: scrub(fields.value),
+    ...(fields.observation === undefined ? {} : { observation: scrub(fields.observation) }),
+    ...(fields.data === undefined ? {} : { data: JSON.parse(scrub(JSON.stringify(fields.data))) as GateResult['data'] }),
+  };
+  return { step: input.step, name: input.plan.name, probe: input.plan.probe, ...clean };
 }
 
 async function once(input: GateInput): Promise<GateResult> {

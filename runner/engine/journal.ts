@@ -11,7 +11,8 @@ import type { JsonValue, UndoData } from '../core/contracts.js';
 export type JournalEntry =
   | { type: 'begin'; at: number; runId: string; pid: number; host: string }
   | { type: 'inject'; at: number; id: string; run: string; kind: string; stand: { name: string; ref: string }; undo: UndoData; description: string }
-  | { type: 'reverted'; at: number; id: string; by: 'run' | 'recover' }
+  | { type: 'reverted'; at: number; id: string; by: 'run' | 'recover' | 'watchdog' }
+  | { type: 'watchdog'; at: number; event: 'armed' | 'lease-lapsed' | 'exit'; pid: number; detail?: string }
   | { type: 'revert-failed'; at: number; id: string; error: string }
   | { type: 'end'; at: number };
 

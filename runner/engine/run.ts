@@ -1,21 +1,26 @@
 /** One run: a scenario on a stand, one iteration. Always reverts, always leaves a record. */
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { execa } from 'execa';
 import type { Context, Stand } from '../core/contracts.js';
-import { deadline, sleep } from '../core/abort.js';
-import { FaultlineError, UnsupportedError, messageOf } from '../core/errors.js';
-import { outputTail, standEnv } from '../core/stand-env.js';
+import { deadline, sleep, untilAborted } from '../core/abort.js';
+import { FaultlineError, messageOf } from '../core/errors.js';
+import { runChild } from '../core/child.js';
+import { standEnv, standSecrets } from '../core/stand-env.js';
+import type { Catalog } from '../core/catalog.js';
 import { formatDuration } from '../core/units.js';
-import { probes } from '../probes/index.js';
 import type { FaultResult, Reporter, RunRecord } from '../report/record.js';
 import type { Scenario, Step } from '../scenario/types.js';
+import { paramValues } from '../scenario/params.js';
 import { evaluateGate } from './gate.js';
+import { outcomeOf } from './outcome.js';
 import { Injections } from './injections.js';
 import type { Journal } from './journal.js';
 import { describeTrigger, waitForTrigger } from './trigger.js';
 import { WorkloadSet } from './workload-set.js';
+import { ProgressSamples } from './progress-samples.js';
 
 export interface RunOptions {
+  catalog: Catalog;
   runId: string;
   iteration: number;
   seed: number;
@@ -23,7 +28,18 @@ export interface RunOptions {
   signal: AbortSignal;
   journal: Journal;
   reporter: Reporter;
+  /** "i/n" when the sweep runs one shard of its plan */
+  shard?: string;
+  /** called before each inject, once its undo is journaled: the dead-man's switch (watchdog.ts) */
+  armWatchdog?: () => Promise<void>;
+  /** how long a fault may take to show its effect (default confirmTimeoutMs) */
+  confirmTimeoutMs?: number;
+  /** bound of stopping the workloads at the end (default workloadStopMs) */
+  workloadStopMs?: number;
 }
+
+/** Stopping the workloads gets this long; the reverts come next whatever they do. */
+export const workloadStopMs = 30_000;
 
 /** Capabilities the scenario needs that the stand lacks, with the stand's reasons. */
 export function missingCapabilities(scenario: Scenario, stand: Stand): string[] {
@@ -48,6 +64,8 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     iteration: opts.iteration,
     repeat: scenario.repeat,
     seed: opts.seed,
+    host: hostname(),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     status: 'pass',
     startedAt: Date.now(),
     gates: [],
@@ -65,23 +83,26 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
     return finish(record, report);
   }
 
-  const signal = deadline(opts.signal, scenario.timeoutMs);
-  const workloads = new WorkloadSet();
+  const signal = deadline(opts.signal, scenario.timeoutMs, 'scenario timeout');
+  const workloads = new WorkloadSet(opts.catalog.workloads);
   const emit = (type: string, data: Record<string, unknown> = {}) => {
     const event = { type, at: Date.now(), ...data };
     record.timeline.push(event);
     void report.onEvent?.(record, event);
   };
-  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)) };
-  const injections = new Injections(opts.journal, runKey(scenario, stand, opts.iteration), ctx);
+  const ctx: Context = { signal, stand, emit, workloads, seed: opts.seed, runId: opts.runId, scenarioDir: dirname(resolve(scenario.file)), params: paramValues(scenario.params) };
+  const injections = new Injections(opts.catalog.faults, opts.journal, runKey(scenario, stand, opts.iteration), ctx, opts.armWatchdog, opts.confirmTimeoutMs);
   const stepEnds = new Map<string, number>();
   let current: Step | undefined;
+  const samples = new ProgressSamples((record.progress = {}));
 
   const runStep = async (step: Step): Promise<void> => {
     switch (step.type) {
       case 'gate': {
-        const probe = probes.get(step.gate.probe)!;
+        const probe = opts.catalog.probes.get(step.gate.probe)!;
         const since = step.gate.since ? stepEnds.get(step.gate.since) : undefined;
+        const gateStart = Date.now();
+        const evaluations: [number, 'pass' | 'fail' | 'unknown'][] = [];
         const gate = await evaluateGate({
           step: step.index,
           plan: step.gate,
@@ -89,10 +110,18 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           ctx,
           startedAt: since ?? Date.now(),
           progress: (f, detail) => void report.onProgress?.(record, step.title, f, detail),
+          onEvaluation: (at, verdict) => void (evaluations.length < 1000 && evaluations.push([at, verdict])),
         });
+        Object.assign(gate, { startedAt: gateStart, endedAt: Date.now(), evaluations }, since === undefined ? {} : { boundStartAt: since });
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
+        if (gate.verdict !== 'pass' && gate.verdict !== 'skipped' && !record.faults.length && scenario.steps.some((s) => s.type === 'fault' && s.index > step.index)) {
+          // a steady-state gate: the scenario was never tried, so this says nothing about it
+          record.status = 'unknown';
+          record.reason = `stand was not healthy before the first fault: gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
+          throw new StopRun();
+        }
         if (gate.verdict !== 'pass' && gate.verdict !== 'skipped') {
           record.status = 'fail';
           record.reason ??= `gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
@@ -110,6 +139,17 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
           throw err;
         }
         stepEnds.set(step.id, Date.now());
+        if (result.effect && !result.effect.ok) {
+          // the gates after it would judge a stand the fault never reached: nothing to learn
+          // (a gate that already failed under continueOnFailure stays the verdict)
+          const why = `effect of ${step.kind} (${step.title}) not confirmed: ${result.effect.value}`;
+          if (record.status === 'pass') {
+            record.status = 'unknown';
+            record.reason = why;
+          }
+          emit('run.stopped', { reason: why });
+          throw new StopRun();
+        }
         return;
       }
       case 'revert':
@@ -119,19 +159,18 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         await sleep(step.ms, signal);
         return;
       case 'action': {
-        const r = await execa(step.run, {
+        const r = await runChild({
+          file: step.run,
           shell: true,
-          cancelSignal: deadline(signal, step.timeoutMs),
-          env: standEnv(stand, ctx.scenarioDir),
-          reject: false,
-          all: true,
-          stdin: 'ignore',
+          what: `action "${step.name}"`,
+          timeoutMs: step.timeoutMs,
+          signal,
+          env: standEnv(stand, ctx.scenarioDir, ctx.params),
+          secrets: standSecrets(stand),
         });
-        const tail = outputTail(String(r.all ?? ''), stand);
-        emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: tail });
-        if (r.isCanceled && !signal.aborted) throw new FaultlineError('action-timeout', `action "${step.name}" did not finish within ${formatDuration(step.timeoutMs)}`);
+        emit('action', { name: step.name, exitCode: r.exitCode ?? null, output: r.tail });
         if (r.exitCode !== step.exit) {
-          throw new FaultlineError('action-failed', `action "${step.name}" exited ${r.exitCode ?? r.signal ?? '?'} (expected ${step.exit})${tail ? `: ${tail}` : ''}`);
+          throw new FaultlineError('action-failed', `action "${step.name}" exited ${r.exitCode ?? r.signal ?? '?'} (expected ${step.exit})${r.tail ? `: ${r.tail}` : ''}`);
         }
         return;
       }
@@ -139,7 +178,10 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   };
 
   try {
-    workloads.start(scenario.workloads, ctx, (name, f) => void report.onProgress?.(record, name, f, `${Math.round(f * 100)}%`));
+    workloads.start(scenario.workloads, ctx, (name, f) => {
+      samples.add(name, f);
+      void report.onProgress?.(record, name, f, `${Math.round(f * 100)}%`);
+    });
     for (const step of scenario.steps) {
       current = step;
       if (step.when) {
@@ -153,25 +195,17 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
   } catch (err) {
     if (!(err instanceof StopRun)) {
       const where = current ? `step ${current.index + 1} (${current.title})` : 'start';
-      if (opts.signal.aborted) {
-        record.status = 'interrupted';
-        record.reason = `interrupted during ${where}`;
-      } else if (signal.aborted) {
-        record.status = 'fail';
-        record.reason = `scenario timeout ${formatDuration(scenario.timeoutMs)} hit during ${where}`;
-      } else if (err instanceof UnsupportedError) {
-        record.status = 'skipped';
-        record.reason = `${where}: ${err.message}`;
-      } else {
-        record.status = 'error';
-        record.reason = `${where}: ${messageOf(err)}`;
-      }
+      Object.assign(record, outcomeOf({ err, where, interrupted: opts.signal.aborted, runSignal: signal }));
       emit('run.stopped', { reason: record.reason });
     }
   } finally {
-    await workloads.stopAll();
+    // a workload that will not stop must not hold the stand's faults in place
+    const stopMs = opts.workloadStopMs ?? workloadStopMs;
+    const stopped = await untilAborted(workloads.stopAll().then(() => true), AbortSignal.timeout(stopMs)).catch(() => false);
+    if (!stopped) emit('workload.stop-timeout', { error: `workloads did not stop within ${formatDuration(stopMs)}; reverting the faults anyway` });
     await injections.revertAll();
     record.workloads = workloads.summaries();
+    samples.flush();
   }
   return finish(record, report);
 }

@@ -1,11 +1,12 @@
 /** The workloads of one run: started together, looked up by name, stopped at the end. */
-import type { Context, JsonValue, WorkloadHandle, WorkloadLookup } from '../core/contracts.js';
+import type { Context, JsonValue, WorkloadDef, WorkloadHandle, WorkloadLookup } from '../core/contracts.js';
 import { FaultlineError } from '../core/errors.js';
-import { workloads } from '../workloads/index.js';
 import type { WorkloadPlan } from '../scenario/types.js';
 
 export class WorkloadSet implements WorkloadLookup {
   private readonly handles = new Map<string, WorkloadHandle>();
+
+  constructor(private readonly kinds: ReadonlyMap<string, WorkloadDef>) {}
 
   get(name: string): WorkloadHandle | undefined {
     return this.handles.get(name);
@@ -13,7 +14,7 @@ export class WorkloadSet implements WorkloadLookup {
 
   start(plans: WorkloadPlan[], ctx: Context, onProgress: (name: string, fraction: number) => void): void {
     for (const plan of plans) {
-      const def = workloads.get(plan.kind);
+      const def = this.kinds.get(plan.kind);
       if (!def) throw new FaultlineError('workload-unknown', `unknown workload kind ${plan.kind}`);
       const h = def.start(plan.name, plan.spec, ctx);
       this.handles.set(plan.name, h);

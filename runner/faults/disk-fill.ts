@@ -1,8 +1,9 @@
 /** disk.fill: fill one drive of a node to a percentage (or full) with a filler file; undo removes it. */
 import type { FaultDef } from '../core/contracts.js';
-import { FaultlineError } from '../core/errors.js';
+import { FaultlineError, ExitCode } from '../core/errors.js';
 import { parsePercent } from '../core/units.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmFilled } from './node-effects.js';
 
 export interface DiskFillSpec {
   node: string;
@@ -16,7 +17,7 @@ type Undo = { node: string; drive: number; file: string | null };
 
 function fractionOf(to: string): number {
   const f = to === 'full' ? 1 : parsePercent(to);
-  if (f === undefined) throw new FaultlineError('invalid-fill', `disk.fill: "to" must be a percentage like 95% or "full", got ${to}`, { exitCode: 2 });
+  if (f === undefined) throw new FaultlineError('invalid-fill', `disk.fill: "to" must be a percentage like 95% or "full", got ${to}`, { exitCode: ExitCode.invalidInput });
   return f;
 }
 
@@ -39,6 +40,7 @@ const fault: FaultDef<DiskFillSpec, Undo> = {
     },
   },
   describe: (s) => `fill drive ${s.drive ?? 1} of ${s.node} to ${s.to}`,
+  footprint: (s) => ({ nodes: [s.node] }),
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'disk.fill', ['fillDisk', 'clearFill'], 'disk');
     checkNodes(d, 'disk.fill', [s.node]);
@@ -56,6 +58,7 @@ const fault: FaultDef<DiskFillSpec, Undo> = {
     if (undo.file) await d.clearFill!(undo.node, undo.file, ctx.signal);
     else await d.fillDisk!(undo.node, undo.drive, 0, ctx.signal);
   },
+  confirm: (s, undo, _i, ctx) => confirmFilled(undo.node, undo.drive, fractionOf(s.to), ctx),
 };
 
 export default fault;

@@ -1,4 +1,4 @@
-/** Registry of fault kinds. One file per fault; add it to the list below. */
+/** The list of fault kinds. One file per fault; add it to the list below (runner/catalog.ts builds the catalog from it). */
 import type { FaultDef } from '../core/contracts.js';
 import podKill from './pod-kill.js';
 import podsKillAll from './pods-kill-all.js';
@@ -17,10 +17,8 @@ import s3IndexDivergence from './s3-index-divergence.js';
 import s3Versioning from './s3-versioning.js';
 import k8sApply from './k8s-apply.js';
 
-const all: FaultDef[] = [
+export const faultList: readonly FaultDef[] = [
   s3IndexDivergence, s3Versioning, // S3
   nodeKill, nodeStop, nodePause, nodePowerOff, nodePartition, diskFill, nodeBootKernel, // nodes
   k8sApply, podKill, podsKillAll, rolloutRestart, nodeCordon, nodeDrain, scale, // Kubernetes
 ];
-
-export const faults: ReadonlyMap<string, FaultDef> = new Map(all.map((f) => [f.kind, f]));

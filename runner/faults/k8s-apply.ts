@@ -45,6 +45,8 @@ const fault: FaultDef<ApplySpec, Undo> = {
     },
   },
   describe: (s) => `apply ${s.objects.map((o) => show(refOf(o))).join(', ')}`,
+  // the namespaces it writes in (a Namespace object: the one it creates, and deletes on undo)
+  footprint: (s) => ({ namespaces: [...new Set(s.objects.map((o) => (o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace)).filter((n): n is string => !!n))] }),
   async prepare(s) {
     return { objects: s.objects.map(refOf) };
   },
@@ -69,6 +71,7 @@ const fault: FaultDef<ApplySpec, Undo> = {
       }
     }
   },
+  touches: (undo) => undo.objects,
 };
 
 export default fault;

@@ -4,8 +4,9 @@
  * the module unless `force: true`. Undo: boot the previous default kernel again.
  */
 import type { FaultDef } from '../core/contracts.js';
-import { ExitCode, FaultlineError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmKernel } from './node-effects.js';
 
 export interface NodeBootKernelSpec {
   node: string;
@@ -33,6 +34,7 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
     },
   },
   describe: (s) => `reboot ${s.node} into kernel ${s.kernel}${s.force ? ' (forced past the preflight)' : ''}`,
+  footprint: (s) => ({ nodesDown: [s.node] }),
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'node.bootKernel', ['bootKernel', 'setBootKernel', 'hasModule'], 'kernel');
     checkNodes(d, 'node.bootKernel', [s.node]);
@@ -41,10 +43,11 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
     const has = await d.hasModule!(s.node, s.kernel, module, ctx.signal);
     if (!has && !s.force) {
       // A refused preflight is a verdict about the stand, like a failed gate.
-      throw new FaultlineError('preflight-refused', `preflight refused: kernel ${s.kernel} on ${s.node} has no ${module} module, so its storage would not start after the reboot`, {
-        exitCode: ExitCode.gateFailed,
-        hint: `install the ${module} module for ${s.kernel} first, or set force: true to inject the mismatch on purpose`,
-      });
+      throw new RefusedError(
+        'preflight-refused',
+        `preflight refused: kernel ${s.kernel} on ${s.node} has no ${module} module, so its storage would not start after the reboot`,
+        `install the ${module} module for ${s.kernel} first, or set force: true to inject the mismatch on purpose`,
+      );
     }
     return { node: s.node, kernel: s.kernel, previous, module, moduleMissing: !has };
   },
@@ -56,6 +59,7 @@ const fault: FaultDef<NodeBootKernelSpec, Undo> = {
   async revert(undo, ctx) {
     await nodeDriver(ctx, 'node.bootKernel', ['setBootKernel'], 'kernel').setBootKernel!(undo.node, undo.previous, ctx.signal);
   },
+  confirm: (_s, undo, _i, ctx) => confirmKernel(undo.node, undo.kernel, ctx),
 };
 
 export default fault;

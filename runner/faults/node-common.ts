@@ -1,6 +1,6 @@
 /** Shared by the node faults: find the stand's NodeDriver and the operations a fault needs. */
-import type { Capability, Context, FaultDef, JsonSchema, NodeDriver } from '../core/contracts.js';
-import { FaultlineError, UnsupportedError } from '../core/errors.js';
+import type { Capability, Context, FaultDef, JsonSchema, NodeDriver, Observation } from '../core/contracts.js';
+import { FaultlineError, UnsupportedError, ExitCode } from '../core/errors.js';
 
 export const nodeNameSchema: JsonSchema = { type: 'string', minLength: 1, description: 'node name as the stand lists it, e.g. node4' };
 
@@ -27,7 +27,7 @@ export function checkNodes(d: NodeDriver, fault: string, names: string[]): void 
   const known = d.list();
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) {
-    throw new FaultlineError('unknown-node', `${fault}: no node ${unknown.join(', ')} on this stand`, { exitCode: 2, hint: `nodes: ${known.join(', ')}` });
+    throw new FaultlineError('unknown-node', `${fault}: no node ${unknown.join(', ')} on this stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${known.join(', ')}` });
   }
 }
 
@@ -42,6 +42,8 @@ export interface OneNodeFault {
   undo: NodeOp;
   /** the capability whose absence the stand may explain */
   related?: Capability;
+  /** one look at whether it took effect (FaultDef.confirm) */
+  confirm?(node: string, ctx: Context): Promise<Observation>;
 }
 
 /** A fault on one node that is one driver call, undone by another (kill/start, pause/resume, ...). */
@@ -53,6 +55,7 @@ export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node
     requires: ['nodes'],
     schema: { type: 'object', required: ['node'], additionalProperties: false, properties: { node: nodeNameSchema } },
     describe: (s) => f.describe(s.node),
+    footprint: (s) => ({ nodesDown: [s.node] }),
     async prepare(s, ctx) {
       checkNodes(driver(ctx, [f.op, f.undo]), f.kind, [s.node]);
       return { node: s.node };
@@ -64,5 +67,6 @@ export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node
     async revert(undo, ctx) {
       await driver(ctx, [f.undo])[f.undo]!(undo.node, ctx.signal);
     },
+    ...(f.confirm ? { confirm: (_s: { node: string }, undo: { node: string }, _i: unknown, ctx: Context) => f.confirm!(undo.node, ctx) } : {}),
   };
 }

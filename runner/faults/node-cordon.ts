@@ -3,12 +3,15 @@ import type { FaultDef } from '../core/contracts.js';
 import { kubeOf } from '../kube/client.js';
 import { statusOf } from '../kube/errors.js';
 import { readNode, setUnschedulable } from '../kube/nodes.js';
+import { confirmCordoned } from './kube-effects.js';
 
 export interface CordonSpec {
   node: string;
 }
 
 export type CordonUndo = { node: string; wasUnschedulable: boolean };
+
+export const nodeRef = (name: string) => ({ apiVersion: 'v1', kind: 'Node', name });
 
 /** Shared with node.drain: read the node's current state as the undo. */
 export async function prepareCordon(node: string, ctx: Parameters<FaultDef['prepare']>[1], what: string): Promise<CordonUndo> {
@@ -33,12 +36,15 @@ const fault: FaultDef<CordonSpec, CordonUndo> = {
   requires: ['kubernetes'],
   schema: { type: 'object', required: ['node'], additionalProperties: false, properties: { node: { type: 'string', minLength: 1 } } },
   describe: (s) => `cordon node ${s.node}`,
+  footprint: (s) => ({ nodes: [s.node] }),
   prepare: (s, ctx) => prepareCordon(s.node, ctx, 'node.cordon'),
   async inject(s, undo, ctx) {
     await setUnschedulable(kubeOf(ctx, 'node.cordon'), s.node, true, ctx.signal);
     return { node: s.node, wasUnschedulable: undo.wasUnschedulable };
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.cordon'),
+  confirm: (_s, undo, _i, ctx) => confirmCordoned(undo.node, ctx, 'node.cordon'),
+  touches: (undo) => [nodeRef(undo.node)],
 };
 
 export default fault;

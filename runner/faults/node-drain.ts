@@ -4,9 +4,10 @@ import { mustDuration } from '../core/units.js';
 import { kubeOf } from '../kube/client.js';
 import { drainNode } from '../kube/drain.js';
 import { setUnschedulable } from '../kube/nodes.js';
-import { prepareCordon, revertCordon } from './node-cordon.js';
+import { nodeRef, prepareCordon, revertCordon } from './node-cordon.js';
 import type { CordonUndo } from './node-cordon.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { durationSchema } from '../spec/fragments.js';
+import { confirmDrained } from './kube-effects.js';
 
 export interface DrainSpec {
   node: string;
@@ -31,6 +32,8 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
     },
   },
   describe: (s) => `drain node ${s.node} within ${s.timeout}`,
+  // its pods leave it: down for the storage on it
+  footprint: (s) => ({ nodesDown: [s.node] }),
   prepare: (s, ctx) => prepareCordon(s.node, ctx, 'node.drain'),
   async inject(s, _undo, ctx) {
     const kube = kubeOf(ctx, 'node.drain');
@@ -46,6 +49,8 @@ const fault: FaultDef<DrainSpec, CordonUndo> = {
     return { evicted: r.evicted, skipped: r.skipped.map((x) => `${x.pod} (${x.why})`), pdbRetries: r.retries, tookMs: Date.now() - started };
   },
   revert: (undo, ctx) => revertCordon(undo, ctx, 'node.drain'),
+  confirm: (_s, undo, _i, ctx) => confirmDrained(undo.node, ctx),
+  touches: (undo) => [nodeRef(undo.node)],
 };
 
 export default fault;

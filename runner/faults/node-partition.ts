@@ -1,7 +1,8 @@
 /** node.partition: drop traffic between groups of nodes (both directions); undo: heal the same groups. */
 import type { FaultDef } from '../core/contracts.js';
-import { FaultlineError } from '../core/errors.js';
+import { FaultlineError, ExitCode } from '../core/errors.js';
 import { checkNodes, nodeDriver, nodeNameSchema } from './node-common.js';
+import { confirmPartition } from './node-effects.js';
 
 /** `groups`: nodes in different groups cannot talk; nodes in no group are untouched.
  *  `isolate: node3` is short for `groups: [[node3], [every other node]]`. */
@@ -31,15 +32,21 @@ const fault: FaultDef<NodePartitionSpec, Undo> = {
   },
   describe: (s) =>
     s.isolate ? `isolate ${s.isolate} from the other nodes` : `partition nodes into ${(s.groups ?? []).map((g) => `{${g.join(', ')}}`).join(' | ')}`,
+  // a node cut off from the largest group is down for the cluster
+  footprint(s) {
+    if (s.isolate) return { nodesDown: [s.isolate] };
+    const groups = [...(s.groups ?? [])].sort((a, b) => b.length - a.length);
+    return { nodesDown: groups.slice(1).flat(), nodes: groups[0] ?? [] };
+  },
   async prepare(s, ctx) {
     const d = nodeDriver(ctx, 'node.partition', ['partition', 'heal'], 'network');
     const groups = s.isolate ? [[s.isolate], d.list().filter((n) => n !== s.isolate)] : (s.groups ?? []);
     const all = groups.flat();
     checkNodes(d, 'node.partition', all);
     const twice = all.filter((n, i) => all.indexOf(n) !== i);
-    if (twice.length) throw new FaultlineError('partition-groups', `node.partition: ${twice.join(', ')} in more than one group`, { exitCode: 2 });
+    if (twice.length) throw new FaultlineError('partition-groups', `node.partition: ${twice.join(', ')} in more than one group`, { exitCode: ExitCode.invalidInput });
     if (groups.filter((g) => g.length).length < 2) {
-      throw new FaultlineError('partition-groups', 'node.partition: needs at least two non-empty groups', { exitCode: 2 });
+      throw new FaultlineError('partition-groups', 'node.partition: needs at least two non-empty groups', { exitCode: ExitCode.invalidInput });
     }
     return { groups };
   },
@@ -50,6 +57,7 @@ const fault: FaultDef<NodePartitionSpec, Undo> = {
   async revert(undo, ctx) {
     await nodeDriver(ctx, 'node.partition', ['heal'], 'network').heal!(undo.groups, ctx.signal);
   },
+  confirm: (_s, undo, _i, ctx) => confirmPartition(undo.groups, ctx),
 };
 
 export default fault;

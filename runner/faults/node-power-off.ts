@@ -3,6 +3,7 @@
  * peers see no FIN or RST, only silence, as with a real power cut. Undo: boot it again.
  */
 import { oneNodeFault } from './node-common.js';
+import { confirmPowerOff } from './node-effects.js';
 
 export default oneNodeFault({
   kind: 'node.powerOff',
@@ -11,4 +12,5 @@ export default oneNodeFault({
   op: 'powerOff',
   undo: 'powerOn',
   related: 'network',
+  confirm: confirmPowerOff,
 });

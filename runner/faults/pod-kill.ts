@@ -7,7 +7,8 @@ import { chooseSeeded } from '../kube/choose.js';
 import { deletePod, hasController, listPods, livePods, podName } from '../kube/pods.js';
 import { selectorSchema, selectorString } from '../kube/selector.js';
 import type { SelectorSpec } from '../kube/selector.js';
-import { percentSchema } from '../scenario/fragments.js';
+import { percentSchema } from '../spec/fragments.js';
+import { confirmPodsReplaced } from './kube-effects.js';
 
 export interface PodKillSpec {
   namespace: string;
@@ -53,6 +54,10 @@ const fault: FaultDef<PodKillSpec, Undo> = {
   },
   describe: (s) =>
     `kill ${s.percent !== undefined ? `${typeof s.percent === 'number' ? `${s.percent}%` : s.percent} of` : s.count ?? 1} pod(s) ${selectorString(s.selector)} in ${s.namespace}`,
+  footprint: (s) => ({
+    namespaces: [s.namespace],
+    pods: { namespace: s.namespace, selector: s.selector, ...(s.percent !== undefined ? { share: typeof s.percent === 'number' ? s.percent / 100 : parsePercent(s.percent) ?? 1 } : { count: s.count ?? 1 }) },
+  }),
   async prepare(s, ctx) {
     kubeOf(ctx, 'pod.kill');
     // Nothing to restore: the pods' controllers recreate them.
@@ -81,6 +86,7 @@ const fault: FaultDef<PodKillSpec, Undo> = {
   async revert() {
     // Deleted pods cannot be restored; their controllers recreate them.
   },
+  confirm: (_s, undo, injected, ctx) => confirmPodsReplaced(undo.namespace, undo.selector, injected, ctx, 'pod.kill'),
 };
 
 export default fault;

@@ -7,6 +7,7 @@ import { selectorSchema, selectorString } from '../kube/selector.js';
 import type { SelectorSpec } from '../kube/selector.js';
 import { describeWorkload, podSelectorOf, readWorkload, workloadKinds } from '../kube/workload.js';
 import type { WorkloadKind } from '../kube/workload.js';
+import { confirmPodsReplaced } from './kube-effects.js';
 
 export interface KillAllSpec {
   namespace: string;
@@ -41,6 +42,7 @@ const fault: FaultDef<KillAllSpec, Undo> = {
   },
   describe: (s) =>
     `kill all pods of ${s.workload ? describeWorkload({ ...s.workload, namespace: s.namespace }) : `${selectorString(s.selector!)} in ${s.namespace}`}`,
+  footprint: (s) => ({ namespaces: [s.namespace], pods: { namespace: s.namespace, selector: s.selector, workload: s.workload, all: true } }),
   async prepare(s, ctx) {
     const kube = kubeOf(ctx, 'pods.killAll');
     if (s.selector) return { namespace: s.namespace, selector: selectorString(s.selector) };
@@ -56,11 +58,12 @@ const fault: FaultDef<KillAllSpec, Undo> = {
     const deleted = await Promise.all(live.map((p) => deletePod(kube, p, grace, ctx.signal)));
     const pods = live.map(podName);
     ctx.emit('pods.killAll', { namespace: undo.namespace, pods });
-    return { selector: undo.selector, pods, alreadyGone: pods.filter((_, i) => !deleted[i]), gracePeriod: grace };
+    return { selector: undo.selector, pods, uids: live.map((p) => p.metadata?.uid ?? ''), alreadyGone: pods.filter((_, i) => !deleted[i]), gracePeriod: grace };
   },
   async revert() {
     // Deleted pods cannot be restored; their controllers recreate them.
   },
+  confirm: (_s, undo, injected, ctx) => confirmPodsReplaced(undo.namespace, undo.selector, injected, ctx, 'pods.killAll'),
 };
 
 export default fault;

@@ -30,6 +30,7 @@ const fault: FaultDef<WorkloadRef, Undo> = {
   requires: ['kubernetes'],
   schema: { type: 'object', required: ['kind', 'namespace', 'name'], additionalProperties: false, properties: workloadRefSchema },
   describe: (s) => `rollout restart ${describeWorkload(s)}`,
+  footprint: (s) => ({ namespaces: [s.namespace] }),
   async prepare(s, ctx) {
     const obj = await readWorkload(kubeOf(ctx, 'rollout.restart'), s, ctx.signal);
     if (s.kind === 'Deployment' && obj.spec?.paused) {

@@ -18,7 +18,7 @@
  *
  * Neither is cleared by restarting every node: the state is on the drives, not in memory.
  */
-import { bucketSchema } from '../scenario/fragments.js';
+import { bucketSchema } from '../spec/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import {
   CreateBucketCommand,
@@ -31,9 +31,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
-import { FaultlineError } from '../core/errors.js';
-import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../probes/drives.js';
-import { isNotFound, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
+import { FaultlineError, ExitCode } from '../core/errors.js';
+import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../s3/drives.js';
+import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
 import { checkNodes, nodeDriver } from './node-common.js';
 
 export interface DivergenceSpec {
@@ -121,7 +121,7 @@ async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal): Pro
 function minorityCheck(nodes: string[], keep: string[]): void {
   if (!keep.length || keep.length * 2 >= nodes.length) {
     throw new FaultlineError('divergence-keep', `s3.indexDivergence: keep must be a minority of the ${nodes.length} nodes, got ${keep.length}`, {
-      exitCode: 2,
+      exitCode: ExitCode.invalidInput,
       hint: 'with half or more of the nodes MinIO still lists the bucket',
     });
   }
@@ -143,12 +143,14 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     },
   },
   describe: (s) => `bucket-index divergence for ${s.bucket} (${s.method ?? 'hide'}), kept on ${s.keep?.join(', ') ?? 'the last node'}`,
+  // deleteDuringOutage stops the kept nodes; hide moves directories on the drives of every other node
+  footprint: (s) => ((s.method ?? 'hide') === 'deleteDuringOutage' ? { nodesDown: s.keep ?? ['*'] } : { nodes: ['*'] }),
   async prepare(s, ctx) {
     const drives = standDrives(ctx.stand, 's3.indexDivergence');
     const nodes = Object.keys(drives);
     const keep = s.keep ?? [nodes[nodes.length - 1]!];
     const unknown = keep.filter((n) => !nodes.includes(n));
-    if (unknown.length) throw new FaultlineError('unknown-node', `s3.indexDivergence: no node ${unknown.join(', ')}`, { exitCode: 2 });
+    if (unknown.length) throw new FaultlineError('unknown-node', `s3.indexDivergence: no node ${unknown.join(', ')}`, { exitCode: ExitCode.invalidInput });
     minorityCheck(nodes, keep);
     const method = s.method ?? 'hide';
     const sys = systemFolderOf(ctx.stand, s.sys, 's3.indexDivergence');
@@ -164,7 +166,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     checkNodes(nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']), 's3.indexDivergence', keep);
     if (has) {
       throw new FaultlineError('divergence-bucket', `s3.indexDivergence: bucket ${s.bucket} exists; deleteDuringOutage makes and deletes its own bucket`, {
-        exitCode: 2,
+        exitCode: ExitCode.invalidInput,
         hint: 'name a bucket that does not exist, or use method: hide for an existing one',
       });
     }

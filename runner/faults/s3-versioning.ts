@@ -8,8 +8,8 @@ import { GetBucketVersioningCommand, PutBucketVersioningCommand, type GetBucketV
 import type { FaultDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
-import { s3ErrorText, send, withS3 } from '../probes/s3-client.js';
-import { bucketSchema } from '../scenario/fragments.js';
+import { s3ErrorText, send, withS3 } from '../s3/client.js';
+import { bucketSchema } from '../spec/fragments.js';
 
 export interface VersioningSpec {
   bucket: string;

@@ -60,6 +60,7 @@ const fault: FaultDef<ScaleSpec, Undo> = {
     },
   },
   describe: (s) => `scale ${label(s)} to ${s.replicas}`,
+  footprint: (s) => ({ namespaces: [s.namespace], pods: { namespace: s.namespace, workload: { kind: s.kind, name: s.name }, replicas: s.replicas } }),
   async prepare(s, ctx) {
     const ref = { kind: s.kind, namespace: s.namespace, name: s.name };
     return { ...ref, replicas: await readReplicas(kubeOf(ctx, 'scale'), ref, ctx.signal) };
@@ -71,6 +72,11 @@ const fault: FaultDef<ScaleSpec, Undo> = {
   async revert(undo, ctx) {
     await setReplicas(kubeOf(ctx, 'scale'), undo, undo.replicas, ctx.signal);
   },
+  async confirm(s, undo, _i, ctx) {
+    const now = await readReplicas(kubeOf(ctx, 'scale'), undo, ctx.signal);
+    return { ok: now === s.replicas, value: `${label(undo)} asks for ${now} replica(s) (want ${s.replicas})` };
+  },
+  touches: (undo) => [{ apiVersion: 'apps/v1', kind: undo.kind, name: undo.name, namespace: undo.namespace }],
 };
 
 export default fault;

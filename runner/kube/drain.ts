@@ -34,7 +34,7 @@ export interface DrainResult {
 
 const key = (p: V1Pod) => `${p.metadata?.namespace}/${podName(p)}`;
 
-async function podsOn(kube: KubeClients, node: string, signal: AbortSignal): Promise<V1Pod[]> {
+export async function podsOn(kube: KubeClients, node: string, signal: AbortSignal): Promise<V1Pod[]> {
   const list = await call(`list pods on node ${node}`, () =>
     kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }, opts(signal)),
   );

@@ -6,14 +6,14 @@
  * probe unknown; one that times out is a failed observation.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { execa, parseCommandString, type Result } from 'execa';
+import { parseCommandString } from 'execa';
 import type { Context, JsonValue, ProbeDef } from '../core/contracts.js';
-import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
-import { outputTail, standEnv } from '../core/stand-env.js';
+import { standEnv, standSecrets } from '../core/stand-env.js';
+import { runChild, tailOf, type ChildResult } from '../core/child.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { query } from '../kube/jsonpath.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { query } from '../measure/jsonpath.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface CmdSpec {
   /** a string runs through the shell unless `shell: false`; an array runs without one */
@@ -100,44 +100,27 @@ const probe: ProbeDef<CmdSpec> = {
   async evaluate(s, ctx: Context) {
     const timeoutMs = mustDuration(s.timeout);
     const { file, args, shell } = argv(s);
-    const t0 = Date.now();
-    const sub = execa(file, args, {
-      shell,
-      cwd: s.cwd,
-      env: { ...standEnv(ctx.stand, ctx.scenarioDir), ...s.env },
-      cancelSignal: ctx.signal,
-      timeout: timeoutMs,
-      forceKillAfterDelay: 2_000,
-      reject: false,
-      stdin: 'ignore',
-      maxBuffer: 16 * 1024 * 1024,
-      // its own process group: at the deadline the whole pipeline goes, not just the shell
-      // (a grandchild holding stdout open would otherwise keep the probe waiting)
-      detached: true,
-      cleanup: true,
-    });
-    const killGroup = () => {
-      try {
-        if (sub.pid) process.kill(-sub.pid, 'SIGKILL');
-      } catch {
-        // the group is already gone
-      }
-    };
-    const bound = deadline(ctx.signal, timeoutMs);
-    bound.addEventListener('abort', killGroup, { once: true });
-    let r: Result;
+    let r: ChildResult;
     try {
-      r = await sub;
-    } finally {
-      bound.removeEventListener('abort', killGroup);
+      r = await runChild({
+        file,
+        args,
+        shell,
+        what: `cmd \`${shownCommand(s)}\``,
+        timeoutMs,
+        signal: ctx.signal,
+        cwd: s.cwd,
+        env: { ...standEnv(ctx.stand, ctx.scenarioDir, ctx.params), ...s.env },
+        secrets: standSecrets(ctx.stand),
+      });
+    } catch (err) {
+      // its own bound is a measurement; the step's deadline or a stop is not
+      if (err instanceof FaultlineError && err.code === 'child-timeout') {
+        return { ok: false, value: `timed out after ${formatDuration(timeoutMs)}`, data: { exit: null, timedOut: true, ms: timeoutMs } };
+      }
+      throw err;
     }
-    const ms = Date.now() - t0;
-    ctx.signal.throwIfAborted();
-    const timedOut = r.timedOut || (r.signal === 'SIGKILL' && bound.aborted && !ctx.signal.aborted);
-    if (timedOut) return { ok: false, value: `timed out after ${formatDuration(timeoutMs)}`, data: { exit: null, timedOut: true, ms } };
-    if (r.exitCode === undefined && !r.signal) {
-      throw new FaultlineError('cmd-spawn', `cannot run \`${shownCommand(s)}\`: ${r.code ?? r.shortMessage ?? 'spawn failed'}`);
-    }
+    const ms = Math.round(r.ms);
     const want = s.exit ?? 0;
     const exitOk = r.exitCode !== undefined && (want === 'nonzero' ? r.exitCode !== 0 : r.exitCode === want);
     const parts = [r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}${exitOk ? '' : ` (want ${want})`}`];
@@ -163,7 +146,7 @@ const probe: ProbeDef<CmdSpec> = {
     parts.push(`in ${formatDuration(ms)}`);
     const data: Record<string, JsonValue> = { exit: r.exitCode ?? null, ms };
     if (measured !== undefined) data.value = measured;
-    if (!ok) data.stderr = outputTail(String(r.stderr ?? ''), ctx.stand);
+    if (!ok) data.stderr = tailOf(r.stderr);
     return { ok, value: parts.join(', '), data };
   },
 };

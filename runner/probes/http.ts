@@ -3,7 +3,7 @@ import type { Context, ProbeDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { UnsupportedError, messageOf } from '../core/errors.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface HttpSpec {
   url?: string;

@@ -1,4 +1,4 @@
-/** Registry of probe kinds. One file per probe; add it to the list below. */
+/** The list of probe kinds. One file per probe; add it to the list below (runner/catalog.ts builds the catalog from it). */
 import type { ProbeDef } from '../core/contracts.js';
 import k8sWorkloadReady from './k8s-workload-ready.js';
 import k8sPodsReady from './k8s-pods-ready.js';
@@ -20,10 +20,8 @@ import workloadVerify from './workload-verify.js';
 import minioNodes from './minio-nodes.js';
 import s3VersionRestore from './s3-version-restore.js';
 
-const all: ProbeDef[] = [
+export const probeList: readonly ProbeDef[] = [
   s3DeepCheck, s3Scratch, s3BucketIndex, s3VersionRestore, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
   nodeKernelPreflight, // nodes
   k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];
-
-export const probes: ReadonlyMap<string, ProbeDef> = new Map(all.map((p) => [p.kind, p]));

@@ -4,7 +4,7 @@ import { parseDuration } from '../core/units.js';
 import { kubeProbe } from '../kube/probe-kit.js';
 import { builtinPath } from '../kube/resources.js';
 import type { KubeObject } from '../kube/watch.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface EventSpec {
   namespace: string;

@@ -3,7 +3,7 @@ import type { JsonValue } from '../core/contracts.js';
 import { isDeepStrictEqual } from 'node:util';
 import { byName, kubeProbe } from '../kube/probe-kit.js';
 import { resourcePath } from '../kube/resources.js';
-import { query } from '../kube/jsonpath.js';
+import { query } from '../measure/jsonpath.js';
 
 export interface JsonPathSpec {
   apiVersion: string;

@@ -1,10 +1,10 @@
 /** metrics.scrape: a metric in a raw /metrics (Prometheus text) endpoint meets an expectation. */
 import type { Context, ProbeDef } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError } from '../core/errors.js';
-import { describeExpect, expectHolds, expectSchema, ifEmptySchema } from '../kube/expect.js';
-import type { Expect, IfEmpty } from '../kube/expect.js';
-import { httpGet } from '../kube/http-get.js';
-import { parseExposition } from '../kube/prom-text.js';
+import { describeExpect, expectHolds, expectSchema, ifEmptySchema } from '../measure/expect.js';
+import type { Expect, IfEmpty } from '../measure/expect.js';
+import { httpGet } from '../measure/http-get.js';
+import { parseExposition } from '../measure/prom-text.js';
 import { emptyOutcome } from './prometheus.js';
 
 export interface ScrapeSpec {

@@ -10,8 +10,8 @@ import type { Context, ProbeDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError, UnsupportedError } from '../core/errors.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { describeExpect, expectHolds, expectSchema, type Expect } from '../kube/expect.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { describeExpect, expectHolds, expectSchema, type Expect } from '../measure/expect.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface NodesSpec {
   /** expectation on the number of offline nodes, e.g. { ge: 1 } or { eq: 0 } */

@@ -1,9 +1,9 @@
 /** prometheus: an instant PromQL query against a Prometheus HTTP API; every sample must meet the expectation. */
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError } from '../core/errors.js';
-import { describeExpect, expectHolds, expectSchema, ifEmptySchema } from '../kube/expect.js';
-import type { Expect, IfEmpty } from '../kube/expect.js';
-import { httpGet } from '../kube/http-get.js';
+import { describeExpect, expectHolds, expectSchema, ifEmptySchema } from '../measure/expect.js';
+import type { Expect, IfEmpty } from '../measure/expect.js';
+import { httpGet } from '../measure/http-get.js';
 
 export interface PrometheusSpec {
   /** Prometheus base URL; default: the stand's metrics URL */

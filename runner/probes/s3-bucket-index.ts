@@ -5,11 +5,11 @@
  * drive holds, or ListBuckets and HeadBucket disagree. Consistent answers are ok.
  * When the API cannot answer at all the probe cannot compare, and throws (unknown).
  */
-import { bucketSchema } from '../scenario/fragments.js';
+import { bucketSchema } from '../spec/fragments.js';
 import { HeadBucketCommand, ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import type { Context, ProbeDef } from '../core/contracts.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from './drives.js';
-import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from './s3-client.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from '../s3/drives.js';
+import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from '../s3/client.js';
 
 export interface BucketIndexSpec {
   bucket: string;

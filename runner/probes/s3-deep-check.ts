@@ -3,7 +3,7 @@
  * HeadBucket answers, every protected key reads back whole, and (when asked) every body
  * parses as JSON. Bodies are never shown; only key names, sizes and verdicts.
  */
-import { bucketSchema } from '../scenario/fragments.js';
+import { bucketSchema } from '../spec/fragments.js';
 import {
   HeadBucketCommand,
   ListBucketsCommand,
@@ -12,8 +12,8 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
-import { s3ErrorText, send, withS3 } from './s3-client.js';
-import { mapLimit, readObject } from './s3-read.js';
+import { s3ErrorText, send, withS3 } from '../s3/client.js';
+import { mapLimit, readObject } from '../s3/read.js';
 
 export interface DeepCheckSpec {
   bucket: string;

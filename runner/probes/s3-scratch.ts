@@ -24,9 +24,9 @@ import type { Context, Observation, ProbeDef, Stand } from '../core/contracts.js
 import { pollUntil } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from './drives.js';
-import { isNotFound, s3ErrorText, send, withS3 } from './s3-client.js';
-import { durationSchema } from '../scenario/fragments.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from '../s3/drives.js';
+import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
+import { durationSchema } from '../spec/fragments.js';
 
 export interface ScratchSpec {
   strict?: boolean;

@@ -22,8 +22,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { formatDuration } from '../core/units.js';
-import { bucketSchema } from '../scenario/fragments.js';
-import { s3ErrorText, send, withS3 } from './s3-client.js';
+import { bucketSchema } from '../spec/fragments.js';
+import { s3ErrorText, send, withS3 } from '../s3/client.js';
 
 export interface VersionRestoreSpec {
   bucket: string;

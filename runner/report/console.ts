@@ -136,14 +136,14 @@ export class ConsoleReporter implements Reporter {
     this.line(renderMatrixText(m, { paint }));
     const green = matrixGreen(m);
     const count = (st: RunStatus) => records.filter((r) => r.status === st).length;
-    const parts = (['pass', 'fail', 'error', 'interrupted', 'skipped'] as const).filter((st) => count(st) > 0).map((st) => `${count(st)} ${st}`);
+    const parts = (['pass', 'fail', 'unknown', 'error', 'interrupted', 'skipped'] as const).filter((st) => count(st) > 0).map((st) => `${count(st)} ${st}`);
     const verdict = green ? this.c.green.bold('GREEN') : this.c.red.bold('NOT GREEN');
     this.line(`${verdict} — ${records.length} run${records.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`);
     if (this.resultsDir) this.line(this.c.dim(`results: ${s(this.resultsDir)}`));
   }
 
   private status(st: RunStatus): string {
-    const word = { pass: '■ PASS', fail: '■ FAIL', skipped: '○ SKIPPED', error: '■ ERROR', interrupted: '■ INTERRUPTED' }[st];
+    const word = { pass: '■ PASS', fail: '■ FAIL', skipped: '○ SKIPPED', error: '■ ERROR', interrupted: '■ INTERRUPTED', unknown: '■ UNKNOWN' }[st];
     return this.paint(st)(word);
   }
 
@@ -204,6 +204,10 @@ function eventText(e: TimelineEvent): { kind: 'inject' | 'revert' | 'error' | 'i
   if (type === 'action') {
     const code = typeof e.exitCode === 'number' ? `exited ${e.exitCode}` : 'did not exit';
     return { kind: 'info', text: `· action ${str('name') ?? ''} ${code}` };
+  }
+  if (type === 'fault.effect') {
+    const ok = e.ok === true;
+    return { kind: ok ? 'info' : 'error', text: `${ok ? '✔' : '?'} effect of ${str('kind') ?? 'fault'} ${ok ? 'confirmed' : 'NOT confirmed'}: ${str('value') ?? ''}` };
   }
   if (!type.startsWith('fault.') && !type.startsWith('workload.')) return undefined;
   const what = str('kind') ?? str('name') ?? str('id') ?? '';

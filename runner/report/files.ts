@@ -46,17 +46,9 @@ export class FilesReporter implements Reporter {
 
   /** Every summary file is attempted even if one fails; the failures are thrown together. */
   async onSweepEnd(matrix: Matrix, records: RunRecord[]): Promise<void> {
-    const jobs: [string, () => Promise<void>][] = [
-      // records that never reached onRunEnd (e.g. skipped before start) are written now
-      ...records.filter((r) => !this.finished.has(recordPath(r))).map((r): [string, () => Promise<void>] => [recordPath(r), () => this.save(r)]),
-      ['matrix.json', () => this.write('matrix.json', json(matrix))],
-      ['junit.xml', () => this.write('junit.xml', toJUnit(matrix, records))],
-      ['summary.md', () => this.write('summary.md', toMarkdown(matrix, records))],
-      ['report.html', () => this.write('report.html', toHtml(matrix, records))],
-    ];
-    const results = await Promise.allSettled(jobs.map(([, job]) => job()));
-    const failed = results.flatMap((res, i) => (res.status === 'rejected' ? [`${jobs[i]![0]}: ${messageOf(res.reason)}`] : []));
-    if (failed.length) throw new Error(`could not write ${failed.join('; ')}`);
+    // records that never reached onRunEnd (e.g. skipped before start) are written now
+    const unsaved = records.filter((r) => !this.finished.has(recordPath(r))).map((r): Job => [recordPath(r), () => this.save(r)]);
+    await writeAll([...unsaved, ...summaryJobs(this.dir, matrix, records)]);
   }
 
   /** Snapshots the record now (the engine keeps mutating it) and writes the latest snapshot. */
@@ -67,9 +59,34 @@ export class FilesReporter implements Reporter {
     return w.save(json(record));
   }
 
-  private write(rel: string, text: string): Promise<void> {
-    return writeFileAtomic(join(this.dir, rel), text);
-  }
+}
+
+type Job = [string, () => Promise<void>];
+
+function summaryJobs(dir: string, matrix: Matrix, records: readonly RunRecord[]): Job[] {
+  const write = (rel: string, text: () => string): Job => [rel, () => writeFileAtomic(join(dir, rel), text())];
+  return [
+    write('matrix.json', () => json(matrix)),
+    write('junit.xml', () => toJUnit(matrix, records)),
+    write('summary.md', () => toMarkdown(matrix, records)),
+    write('report.html', () => toHtml(matrix, records)),
+  ];
+}
+
+async function writeAll(jobs: Job[]): Promise<void> {
+  const results = await Promise.allSettled(jobs.map(([, job]) => job()));
+  const failed = results.flatMap((res, i) => (res.status === 'rejected' ? [`${jobs[i]![0]}: ${messageOf(res.reason)}`] : []));
+  if (failed.length) throw new Error(`could not write ${failed.join('; ')}`);
+}
+
+/**
+ * matrix.json, junit.xml, summary.md and report.html in `dir`, and with `recordPath` every
+ * record too (a merged results folder); each file is attempted even if another fails.
+ */
+export async function writeResultsFolder(dir: string, matrix: Matrix, records: readonly RunRecord[], recordPath?: (r: RunRecord) => string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const copies = recordPath ? records.map((r): Job => [recordPath(r), () => writeFileAtomic(join(dir, recordPath(r)), json(r))]) : [];
+  await writeAll([...copies, ...summaryJobs(dir, matrix, records)]);
 }
 
 /**

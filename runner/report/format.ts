@@ -45,6 +45,7 @@ export function problemLines(r: RunRecord): string[] {
   const lines = r.gates.filter((g) => g.verdict !== 'pass').map((g) => `${g.name} — ${g.verdict}: ${gateValue(g)}`);
   for (const f of r.faults) {
     if (f.error) lines.push(`inject ${f.kind} failed: ${f.error}`);
+    if (f.effect && !f.effect.ok) lines.push(`effect of ${f.kind} not confirmed: ${f.effect.value}`);
     if (f.revertError) lines.push(`revert ${f.kind} failed: ${f.revertError}`);
   }
   const explained = r.status === 'fail' && lines.length > 0;

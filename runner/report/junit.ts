@@ -5,10 +5,19 @@
  */
 import { gateLine, gateValue, problemLines, runDuration, runLabel, seconds } from './format.js';
 import type { Matrix, RunRecord } from './record.js';
+import type { Comparison } from './record.js';
 
 export function toJUnit(matrix: Matrix, records: readonly RunRecord[]): string {
-  const suites = matrix.scenarios.map((sc) => suite(sc, records.filter((r) => r.scenario.name === sc)));
+  // merged from several sweeps, "x @ local #1" is no longer one run: the sweep id tells them apart
+  const name = matrix.sources ? (r: RunRecord) => `${runLabel(r)} (${r.runId})` : runLabel;
+  const suites = matrix.scenarios.map((sc) => suite(sc, records.filter((r) => r.scenario.name === sc), name));
   const total = tally(records);
+  if (matrix.comparison) {
+    const b = baselineSuite(matrix.comparison);
+    suites.push(b.xml);
+    total.tests += b.tests;
+    total.failures += b.failures;
+  }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="faultline ${attr(matrix.runId)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${seconds(matrix.endedAt - matrix.startedAt)}" timestamp="${timestamp(matrix.startedAt)}">`,
@@ -18,25 +27,25 @@ export function toJUnit(matrix: Matrix, records: readonly RunRecord[]): string {
   ].join('\n');
 }
 
-function suite(scenario: string, runs: RunRecord[]): string {
+function suite(scenario: string, runs: RunRecord[], name: (r: RunRecord) => string): string {
   const t = tally(runs);
   const time = runs.reduce((s, r) => s + runDuration(r), 0);
   const start = runs.length ? Math.min(...runs.map((r) => r.startedAt)) : 0;
   const file = runs[0]?.scenario.file;
   return [
     `  <testsuite name="${attr(scenario)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${seconds(time)}" timestamp="${timestamp(start)}"${file ? ` file="${attr(file)}"` : ''}>`,
-    ...runs.map(testcase),
+    ...runs.map((r) => testcase(r, name(r))),
     '  </testsuite>',
   ].join('\n');
 }
 
-function testcase(r: RunRecord): string {
-  const open = `    <testcase name="${attr(runLabel(r))}" classname="${attr(r.scenario.name)}" time="${seconds(runDuration(r))}">`;
+function testcase(r: RunRecord, name: string): string {
+  const open = `    <testcase name="${attr(name)}" classname="${attr(r.scenario.name)}" time="${seconds(runDuration(r))}">`;
   const body: string[] = [];
   const problems = problemLines(r);
   if (r.status === 'skipped') {
     body.push(`      <skipped message="${attr(r.reason ?? 'skipped')}"/>`);
-  } else if (r.status === 'error' || r.status === 'interrupted') {
+  } else if (r.status === 'error' || r.status === 'interrupted' || r.status === 'unknown') {
     const message = r.reason ? `${r.status}: ${r.reason}` : r.status;
     body.push(`      <error message="${attr(message)}" type="${r.status}">${text(problems.join('\n'))}</error>`);
   } else if (r.status === 'fail') {
@@ -56,14 +65,37 @@ function systemOut(r: RunRecord): string {
   for (const g of r.gates) lines.push(`[${g.verdict}] ${gateLine(g)}`);
   for (const f of r.faults) {
     const at = (t?: number) => (t === undefined ? '-' : `+${seconds(t - r.startedAt)} s`);
-    lines.push(`fault ${f.kind}: ${f.description} (injected ${at(f.injectedAt)}, reverted ${at(f.revertedAt)})`);
+    const effect = f.effect ? `, effect ${f.effect.ok ? 'confirmed' : 'NOT confirmed'}: ${f.effect.value}` : '';
+    const by = f.revertedBy ? ` by ${f.revertedBy}` : '';
+    lines.push(`fault ${f.kind}: ${f.description} (injected ${at(f.injectedAt)}, reverted ${at(f.revertedAt)}${by}${effect})`);
   }
   return lines.join('\n');
 }
 
+/**
+ * The comparison with the baseline as its own suite: a failing testcase per regression and
+ * new flake, a passing one (with the numbers in system-out) per slower recovery and fix.
+ */
+function baselineSuite(c: Comparison): { xml: string; tests: number; failures: number } {
+  const cases: string[] = [];
+  let failures = 0;
+  const add = (kind: string, name: string, what: string, failed: boolean) => {
+    const body = failed ? `      <failure message="${attr(`${kind}: ${what}`)}" type="${kind}"/>` : `      <system-out>${text(what)}</system-out>`;
+    if (failed) failures++;
+    cases.push(`    <testcase name="${attr(`${kind}: ${name}`)}" classname="baseline">`, body, '    </testcase>');
+  };
+  for (const x of c.regressions) add('regression', `${x.scenario} @ ${x.stand}`, x.text, true);
+  for (const x of c.newFlakes) add('new-flake', `${x.scenario} @ ${x.stand}`, x.text, true);
+  for (const x of c.slower) add('slower', `${x.scenario} @ ${x.stand}: ${x.gate}`, x.text, false);
+  for (const x of c.fixes) add('fix', `${x.scenario} @ ${x.stand}`, x.text, false);
+  const tests = c.regressions.length + c.newFlakes.length + c.slower.length + c.fixes.length;
+  const head = `  <testsuite name="${attr(`baseline ${c.baseline.join(', ')}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0.000">`;
+  return { xml: [head, ...cases, '  </testsuite>'].join('\n'), tests, failures };
+}
+
 function tally(runs: readonly RunRecord[]) {
   const n = (s: RunRecord['status'][]) => runs.filter((r) => s.includes(r.status)).length;
-  return { tests: runs.length, failures: n(['fail']), errors: n(['error', 'interrupted']), skipped: n(['skipped']) };
+  return { tests: runs.length, failures: n(['fail']), errors: n(['error', 'interrupted', 'unknown']), skipped: n(['skipped']) };
 }
 
 /** ISO 8601 without zone (as the JUnit schema wants); always UTC. */

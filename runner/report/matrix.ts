@@ -6,6 +6,8 @@ export interface MatrixMeta {
   runId?: string;
   startedAt?: number;
   endedAt?: number;
+  /** where each record lives in the results folder (default recordPath) */
+  recordPath?: (r: RunRecord) => string;
 }
 
 /** Scenarios and stands keep the order in which they first appear in `records`. */
@@ -17,8 +19,8 @@ export function buildMatrix(records: readonly RunRecord[], meta: MatrixMeta = {}
     for (const stand of stands) {
       const runs = records
         .filter((r) => r.scenario.name === scenario && r.stand.name === stand)
-        .sort((a, b) => a.iteration - b.iteration);
-      if (runs.length > 0) cells.push(cellOf(scenario, stand, runs));
+        .sort((a, b) => a.iteration - b.iteration || a.startedAt - b.startedAt);
+      if (runs.length > 0) cells.push(cellOf(scenario, stand, runs, meta.recordPath ?? recordPath));
     }
   }
   const starts = records.map((r) => r.startedAt);
@@ -33,7 +35,7 @@ export function buildMatrix(records: readonly RunRecord[], meta: MatrixMeta = {}
   };
 }
 
-function cellOf(scenario: string, stand: string, runs: RunRecord[]): MatrixCell {
+function cellOf(scenario: string, stand: string, runs: RunRecord[], pathOf: (r: RunRecord) => string): MatrixCell {
   const count = (s: RunRecord['status']) => runs.filter((r) => r.status === s).length;
   const cell: MatrixCell = {
     scenario,
@@ -44,8 +46,9 @@ function cellOf(scenario: string, stand: string, runs: RunRecord[]): MatrixCell 
     skipped: count('skipped'),
     errored: count('error'),
     interrupted: count('interrupted'),
+    unknown: count('unknown'),
     status: 'fail',
-    records: runs.map(recordPath),
+    records: runs.map(pathOf),
   };
   cell.status = cellStatus(cell);
   if (cell.status === 'skipped') cell.reason = runs.find((r) => r.reason)?.reason;
@@ -67,10 +70,10 @@ function cellStatus(c: MatrixCell): MatrixCell['status'] {
   return c.passed > 0 ? 'flaky' : 'fail';
 }
 
-/** "3/3 pass", "2/3 flaky", "0/3 fail", "skipped: why", "2/3 interrupted" */
+/** "3/3 pass", "2/3 flaky", "0/3 fail", "skipped: why", "2/3 interrupted", "0/1 unknown" */
 export function cellLabel(c: MatrixCell): string {
   if (c.status === 'skipped') return c.reason ? `skipped: ${oneLine(c.reason)}` : 'skipped';
-  const word = c.status === 'error' && c.errored === 0 ? 'interrupted' : c.status;
+  const word = c.status === 'error' && c.errored === 0 ? (c.interrupted === 0 ? 'unknown' : 'interrupted') : c.status;
   return `${c.passed}/${c.runs - c.skipped} ${word}`;
 }
 

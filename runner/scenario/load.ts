@@ -4,12 +4,13 @@ import { join, relative } from 'node:path';
 import type { Capability } from '../core/contracts.js';
 import { InvalidInputError, type InputProblem } from '../core/errors.js';
 import { mustDuration, mustPercent } from '../core/units.js';
-import { faults } from '../faults/index.js';
-import { probes } from '../probes/index.js';
-import { workloads } from '../workloads/index.js';
+import type { Catalog } from '../core/catalog.js';
 import { scenarioSchema } from './schema.js';
 import type { GatePlan, Scenario, Step, Trigger, WorkloadPlan } from './types.js';
-import { readYaml, validateAgainst, type SourceDocument } from './yaml-document.js';
+import { readYaml, validateAgainst, type SourceDocument } from '../spec/yaml-document.js';
+import { annotateOrigins, paramsSchema, resolveParams, substituteReferences, type ParamInputs, type ResolvedParam } from './params.js';
+import { checkLimits, type StandLimits } from './limits.js';
+import type { JsonSchema } from '../core/contracts.js';
 
 const stepKinds = ['gate', 'fault', 'revert', 'wait', 'action'] as const;
 const defaultTimeoutMs = 30 * 60_000;
@@ -27,7 +28,7 @@ function trimTitle(text: string): string {
 }
 
 /** Checks what the schema cannot and builds the engine's shape; problems are appended. */
-function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
+function build(doc: SourceDocument, { faults, probes, workloads }: Catalog, problems: InputProblem[]): Scenario {
   const raw = doc.value as Raw;
   const spec = raw.spec as Raw;
   const requires = new Set<Capability>(spec.requires ?? []);
@@ -45,8 +46,17 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
   const steps: Step[] = [];
   const ids = new Set<string>();
   const injected: { id: string; kind: string }[] = [];
+  // steps left out by `if: false`: a revert of one is left out too, a since naming one counts from the gate's start
+  const skipped: { id: string; kind: string }[] = [];
   (spec.steps as Raw[]).forEach((s, index) => {
     const at = (...rest: (string | number)[]) => ['spec', 'steps', index, ...rest];
+    if (s.if === false) {
+      if (s.fault) {
+        const [fkind] = onlyKey(s.fault);
+        skipped.push({ id: (s.id as string | undefined) ?? `${fkind}#${index}`, kind: fkind });
+      }
+      return;
+    }
     const present = stepKinds.filter((k) => k in s);
     if (present.length !== 1) {
       problems.push(doc.problem(at(), present.length ? `has ${present.join(' and ')}; a step is exactly one of ${stepKinds.join(', ')}` : `must be one of ${stepKinds.join(', ')}`));
@@ -84,8 +94,8 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
         }
         if (g.since !== undefined) {
           if (!g.within) problems.push(doc.problem(at('gate', 'since'), 'since goes with within'));
-          else if (!ids.has(g.since)) problems.push(doc.problem(at('gate', 'since'), `no earlier step with id "${g.since}"`));
-          plan.since = g.since;
+          else if (ids.has(g.since)) plan.since = g.since;
+          else if (!skipped.some((f) => f.id === g.since)) problems.push(doc.problem(at('gate', 'since'), `no earlier step with id "${g.since}"`));
         }
         steps.push({ ...base, type: 'gate', title: g.name, gate: plan });
         break;
@@ -105,6 +115,7 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
       case 'revert': {
         const target = s.revert as string;
         const idx = injected.findLastIndex((f) => f.id === target || f.kind === target);
+        if (idx < 0 && skipped.some((f) => f.id === target || f.kind === target)) return;
         if (idx < 0) problems.push(doc.problem(at('revert'), `no earlier fault "${target}" to revert (give a fault kind or a fault step id)`));
         else injected.splice(idx, 1);
         steps.push({ ...base, type: 'revert', target, title: `revert ${target}` });
@@ -135,39 +146,45 @@ function build(doc: SourceDocument, problems: InputProblem[]): Scenario {
   };
 }
 
-/**
- * `--set upload.size=3.1GiB`: overrides a field of a named workload's spec before
- * validation, so the schema still checks the result. Unknown workloads are problems.
- */
-export type Overrides = Record<string, string>;
-
-function applyOverrides(doc: SourceDocument, overrides: Overrides, problems: InputProblem[]): void {
-  const list = ((doc.value as Raw).spec?.workloads ?? []) as Raw[];
-  for (const [key, value] of Object.entries(overrides)) {
-    const [name, ...field] = key.split('.');
-    const w = list.find((x) => x.name === name);
-    if (!w || !field.length) {
-      problems.push({ file: doc.file, path: `--set ${key}`, message: w ? 'name a field, like upload.size' : `no workload named "${name}" in this scenario` });
-      continue;
-    }
-    const kind = Object.keys(w).find((k) => k !== 'name')!;
-    const spec = (w[kind] ??= {}) as Raw;
-    spec[field.join('.')] = /^\d+$/.test(value) ? Number(value) : value === 'true' || value === 'false' ? value === 'true' : value;
-  }
+export interface LoadOptions {
+  /** values for spec.params from the stand file and --param */
+  params?: ParamInputs;
+  /** the stand's blast-radius limits; a scenario that could exceed one is refused */
+  limits?: StandLimits;
 }
 
+/** spec.params is checked on its own first: resolving references needs well-formed declarations. */
+const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
+
 /** Loads one scenario file; every problem found is returned, none thrown. */
-export async function loadScenarioFile(file: string, overrides: Overrides = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
+export async function loadScenarioFile(file: string, catalog: Catalog, opts: LoadOptions = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
   const { doc, problems } = await readYaml(file);
   if (!doc) return { problems };
-  const overrideProblems: InputProblem[] = [];
-  applyOverrides(doc, overrides, overrideProblems);
-  if (overrideProblems.length) return { problems: overrideProblems };
-  const schemaProblems = validateAgainst(doc, scenarioSchema());
-  if (schemaProblems.length) return { problems: schemaProblems };
+  if (!isMapping(doc.value)) {
+    const what = doc.value === null || doc.value === undefined ? 'holds no document' : `is a ${Array.isArray(doc.value) ? 'list' : typeof doc.value}`;
+    return { problems: [doc.problem([], `${what}; a scenario is a mapping with apiVersion, kind, metadata and spec`)] };
+  }
+  const paramProblems = validateAgainst(doc, paramsOnly);
+  if (paramProblems.length) return { problems: paramProblems };
+  let params = new Map<string, ResolvedParam>();
+  let origins = new Map<string, string>();
+  if (isMapping(doc.value.spec)) {
+    const found: InputProblem[] = [];
+    params = resolveParams(doc, opts.params ?? {}, found);
+    origins = substituteReferences(doc, params, found);
+    if (found.length) return { problems: found };
+  }
+  const schemaProblems = validateAgainst(doc, scenarioSchema(catalog));
+  if (schemaProblems.length) return { problems: annotateOrigins(schemaProblems, origins, params) };
   const semantic: InputProblem[] = [];
-  const scenario = build(doc, semantic);
-  return semantic.length ? { problems: semantic } : { scenario, problems: [] };
+  const scenario = build(doc, catalog, semantic);
+  scenario.params = Object.fromEntries(params);
+  if (!semantic.length && opts.limits) semantic.push(...checkLimits(doc, scenario, opts.limits, catalog.faults));
+  return semantic.length ? { scenario: undefined, problems: annotateOrigins(semantic, origins, params) } : { scenario, problems: [] };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Expands files and directories (recursively, *.yaml / *.yml) in a stable order. */
@@ -191,13 +208,13 @@ export async function expandScenarioPaths(paths: string[]): Promise<string[]> {
 }
 
 /** Loads every scenario; throws one InvalidInputError listing every problem in every file. */
-export async function loadScenarios(paths: string[], overrides: Overrides = {}): Promise<Scenario[]> {
+export async function loadScenarios(paths: string[], catalog: Catalog, opts: LoadOptions = {}): Promise<Scenario[]> {
   const files = await expandScenarioPaths(paths);
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
   for (const file of files) {
-    const r = await loadScenarioFile(file, overrides);
+    const r = await loadScenarioFile(file, catalog, opts);
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);
@@ -206,6 +223,11 @@ export async function loadScenarios(paths: string[], overrides: Overrides = {}):
     scenarios.push(r.scenario);
   }
   if (!files.length) problems.push({ file: paths.join(' '), path: '', message: 'no scenario files (*.yaml) found' });
+  // a --param no scenario declares is a typo; a stand file may set params for a whole library
+  const declared = new Set(scenarios.flatMap((s) => Object.keys(s.params ?? {})));
+  for (const name of opts.params?.cli?.keys() ?? []) {
+    if (!problems.length && !declared.has(name)) problems.push({ file: `--param ${name}`, path: '', message: `unknown param: no scenario here declares it${declared.size ? ` (declared: ${[...declared].sort().join(', ')})` : ''}` });
+  }
   if (problems.length) throw new InvalidInputError(problems, 'fix the files above; `faultline validate` checks them without running anything');
   return scenarios;
 }

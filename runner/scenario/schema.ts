@@ -1,13 +1,13 @@
 /**
- * The scenario JSON Schema, built from the fault, probe and workload registries so
+ * The scenario JSON Schema, built from a catalog's fault, probe and workload kinds so
  * that every kind's spec is checked (and completed by editors). The checked-in
- * scenario.schema.json is generated from this (`npm run schema`); a test keeps them equal.
+ * scenario.schema.json is generated from the default catalog (`npm run schema`); a test
+ * keeps them equal.
  */
 import type { JsonSchema } from '../core/contracts.js';
-import { faults } from '../faults/index.js';
-import { probes } from '../probes/index.js';
-import { workloads } from '../workloads/index.js';
-import { durationSchema, nameSchema, percentSchema } from './fragments.js';
+import type { Catalog } from '../core/catalog.js';
+import { durationSchema, nameSchema, percentSchema } from '../spec/fragments.js';
+import { paramsSchema } from './params.js';
 
 function oneKindOf(defs: ReadonlyMap<string, { schema: JsonSchema; summary: string }>, what: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
@@ -25,14 +25,16 @@ function oneKindOf(defs: ReadonlyMap<string, { schema: JsonSchema; summary: stri
   };
 }
 
-let built: JsonSchema | undefined;
+const built = new WeakMap<Catalog, JsonSchema>();
 
-/** Built once: the registries are fixed at load time. */
-export function scenarioSchema(): JsonSchema {
-  return (built ??= buildSchema());
+/** Built once per catalog (and compiled once by validateAgainst). */
+export function scenarioSchema(catalog: Catalog): JsonSchema {
+  let s = built.get(catalog);
+  if (!s) built.set(catalog, (s = buildSchema(catalog)));
+  return s;
 }
 
-function buildSchema(): JsonSchema {
+function buildSchema({ faults, probes, workloads }: Catalog): JsonSchema {
   const probe = oneKindOf(probes, 'probe');
   const trigger: JsonSchema = {
     type: 'object',
@@ -88,6 +90,7 @@ function buildSchema(): JsonSchema {
         additionalProperties: false,
         required: ['steps'],
         properties: {
+          params: paramsSchema,
           requires: {
             type: 'array',
             items: { enum: ['s3', 'nodes', 'network', 'disk', 'kernel', 'kubernetes', 'metrics'] },
@@ -133,6 +136,7 @@ function buildSchema(): JsonSchema {
                   },
                 },
                 when: trigger,
+                if: { type: 'boolean', description: 'false leaves the step out (usually ${{ params.<name> }}); a revert of a left-out fault is left out too' },
               },
             },
           },

@@ -1,5 +1,6 @@
 /** A loaded, checked scenario, in the shape the engine runs. */
 import type { Capability } from '../core/contracts.js';
+import type { ResolvedParam } from './params.js';
 
 export type Trigger = { afterMs: number } | { workload: string; progress: number };
 
@@ -54,4 +55,6 @@ export interface Scenario {
   continueOnFailure: boolean;
   workloads: WorkloadPlan[];
   steps: Step[];
+  /** spec.params with the values in effect and where each came from */
+  params?: Record<string, ResolvedParam>;
 }

@@ -1,15 +1,21 @@
 /**
  * Builds the pinned third-party servers the embedded stands need (stands/tools.json)
  * from the Go module proxy, or with cargo from a build script, once per version, into the
- * faultline cache. One build per tool at a time, across processes (a lock per tool).
+ * faultline cache. One build of a tool at a time across processes (a lock per tool); a build
+ * dies with its signal.
  */
-import { deadline } from '../core/abort.js';
 import { readFileSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runChild } from '../core/child.js';
 import { cacheDir, packageRoot } from '../core/files.js';
-import { FaultlineError, messageOf } from '../core/errors.js';
+import { FaultlineError } from '../core/errors.js';
+import { withLockFile } from '../core/lock.js';
+
+/** A cold Kubernetes component build takes 6-7 minutes on 2 idle cores; a busy machine several times that. */
+const BUILD_MS = 60 * 60_000;
+/** A first RustFS release build took about 3 hours on 2 busy cores; later ones reuse the target folder. */
+const CARGO_BUILD_MS = 5 * 60 * 60_000;
 
 export interface ToolPin {
   version: string;
@@ -61,16 +67,12 @@ async function exists(path: string): Promise<boolean> {
 
 /** A wrapper's go.mod and stands/tools.json must agree, or the cache would lie about the version. */
 async function checkWrapperVersion(name: string, pin: ToolPin, cwd: string, signal: AbortSignal): Promise<void> {
-  const r = await execa('go', ['list', '-m', '-f', '{{.Version}}', pin.module!], {
-    cwd,
-    cancelSignal: deadline(signal, 5 * 60_000),
-    reject: false,
-  });
-  const got = r.stdout.trim();
-  if (r.failed || got !== pin.version) {
+  const r = await runChild({ file: 'go', args: ['list', '-m', '-f', '{{.Version}}', pin.module!], cwd, what: `go list ${pin.module}`, timeoutMs: 5 * 60_000, signal });
+  const got = r.exitCode === 0 ? r.stdout.trim() : '';
+  if (got !== pin.version) {
     throw new FaultlineError('tool-pin', `stands/tools.json pins ${name} at ${pin.version} but ${pin.wrapper}/go.mod has ${pin.module} ${got || '(unreadable)'}`, {
       hint: `bump both together (cd ${pin.wrapper} && go get ${pin.module}@${pin.version})`,
-      cause: r.failed ? new Error(r.stderr.slice(-1500)) : undefined,
+      cause: r.exitCode === 0 ? undefined : new Error(r.stderr.slice(-1500)),
     });
   }
 }
@@ -89,14 +91,7 @@ export function cargoWorkDir(name: string, pin: ToolPin = pinOf(name)): string {
   return cacheDir('build', name, pin.version);
 }
 
-/**
- * Runs `cmd` holding the tool's lock (flock on <bin>.lock). Whoever held it before may have
- * built the same pin meanwhile: then the command is not run at all.
- */
-function underToolLock(bin: string, pin: ToolPin, cmd: string[]): string[] {
-  const guard = 'if [ -e "$BIN" ] && [ "$(cat "$BIN.pin.json" 2>/dev/null)" = "$PIN" ]; then exit 0; fi; exec "$@"';
-  return ['flock', `${bin}.lock`, 'env', `BIN=${bin}`, `PIN=${JSON.stringify(pin)}`, 'sh', '-c', guard, 'sh', ...cmd];
-}
+const buildBound = (pin: ToolPin) => (pin.cargoScript ? CARGO_BUILD_MS : BUILD_MS);
 
 export interface BuildProgress {
   (line: string): void;
@@ -104,69 +99,65 @@ export interface BuildProgress {
 
 /**
  * Returns the path of the pinned binary, building it first if it is not cached.
- * `progress` gets a line now and then from the build (downloads, packages, crates).
+ * `progress` gets a line now and then from the build (downloads, packages, crates). Another
+ * process building the same tool is waited for, not raced.
  */
 export async function ensureTool(name: string, signal: AbortSignal, progress: BuildProgress = () => {}): Promise<string> {
   const pin = pinOf(name);
   const bin = toolPath(name, pin);
-  if ((await exists(bin)) && (await recipeMatches(bin, pin))) return bin;
+  const cached = async () => (await exists(bin)) && (await recipeMatches(bin, pin));
+  if (await cached()) return bin;
+  await mkdir(join(bin, '..'), { recursive: true });
+  return withLockFile(`${bin}.build.lock`, signal, buildBound(pin), `the build of ${name} ${pin.version} by another process`, async () => {
+    if (!(await cached())) await build(name, pin, bin, signal, progress);
+    return bin;
+  });
+}
+
+async function build(name: string, pin: ToolPin, bin: string, signal: AbortSignal, progress: BuildProgress): Promise<void> {
   const outDir = join(bin, '..');
-  await mkdir(outDir, { recursive: true });
   const started = Date.now();
   progress(`building ${name} ${pin.version} with ${pin.cargoScript ? 'cargo' : 'Go'} (cached afterwards in ${outDir})`);
-  const env: Record<string, string | undefined> = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
-  let cmd: string[];
+  const env: Record<string, string> = { CGO_ENABLED: process.env.CGO_ENABLED ?? '0' };
+  let file = 'go';
+  let args: string[];
   let cwd = packageRoot();
   if (pin.cargoScript) {
     // a first build takes hours on two cores; it must not starve the stands and tests
-    cmd = ['nice', '-n', '19', 'bash', join(packageRoot(), pin.cargoScript)];
+    file = 'nice';
+    args = ['-n', '19', 'bash', join(packageRoot(), pin.cargoScript)];
     Object.assign(env, { VERSION: pin.version, OUT: bin, WORK: cargoWorkDir(name, pin) });
   } else if (pin.goInstall) {
-    cmd = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
-    Object.assign(env, { GOBIN: outDir });
+    args = ['install', '-v', ...ldflagsOf(pin), `${pin.goInstall}@${pin.version}`];
+    env.GOBIN = outDir;
   } else if (pin.wrapper && pin.package) {
     cwd = join(packageRoot(), pin.wrapper);
     if (pin.module) await checkWrapperVersion(name, pin, cwd, signal);
     // to a temporary name, renamed when complete: an interrupted build leaves no binary
-    cmd = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
+    args = ['build', '-v', '-trimpath', ...ldflagsOf(pin), '-o', `${bin}.partial`, pin.package];
   } else {
     throw new FaultlineError('tool-pin', `stands/tools.json: ${name} needs goInstall, wrapper and package, or cargoScript`);
   }
-  if (!pin.cargoScript) cmd = ['go', ...cmd];
-  const [file, ...args] = underToolLock(bin, pin, cmd);
-  // its own process group, so cancelling ends the compiler under flock and sh too
-  const child = execa(file!, args, { cwd, env, detached: true, all: true, reject: false, buffer: { all: true } });
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  signal.addEventListener('abort', killGroup, { once: true });
   let lines = 0;
-  child.all?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line.trim()) continue;
-      lines++;
-      if (line.startsWith('go: downloading') || line.includes('Compiling rustfs') || lines % 25 === 0) progress(`${name}: ${line.trim()} (${Math.round((Date.now() - started) / 1000)} s)`);
-    }
-  });
-  const result = await child.finally(() => signal.removeEventListener('abort', killGroup));
-  if (signal.aborted) killGroup();
-  if (pin.wrapper && !result.failed) await rename(`${bin}.partial`, bin).catch(() => {});
-  if (result.failed || !(await exists(bin))) {
+  const onLine = (line: string) => {
+    lines++;
+    if (line.startsWith('go: downloading') || line.includes('Compiling rustfs') || lines % 25 === 0) progress(`${name}: ${line} (${Math.round((Date.now() - started) / 1000)} s)`);
+  };
+  const fail = async (cause: unknown) => {
     await rm(`${bin}.partial`, { force: true });
     await rm(bin, { force: true });
-    const tail = String(result.all ?? '').split('\n').slice(-15).join('\n');
-    throw new FaultlineError('tool-build', `building ${name} ${pin.version} failed (${cmd.join(' ')} in ${cwd})`, {
+    return new FaultlineError('tool-build', `building ${name} ${pin.version} failed (${file} ${args.join(' ')} in ${cwd})`, {
       hint: pin.cargoScript
-        ? 'check that cargo (Rust >= the release\'s rust-version) and protoc are on PATH and crates.io is reachable; the last lines of the build follow'
+        ? "check that cargo (Rust >= the release's rust-version) and protoc are on PATH and crates.io is reachable; the last lines of the build follow"
         : 'check that Go >= 1.24 is on PATH and the Go module proxy is reachable; the last lines of the build follow',
-      cause: new Error(signal.aborted ? 'cancelled' : tail || messageOf(result)),
+      cause,
     });
-  }
+  };
+  const r = await runChild({ file, args, cwd, env, what: `${pin.cargoScript ? 'cargo' : 'go'} build of ${name}`, timeoutMs: buildBound(pin), signal, onLine }).catch(async (err: unknown) => {
+    throw await fail(err);
+  });
+  if (pin.wrapper && r.exitCode === 0) await rename(`${bin}.partial`, bin).catch(() => {});
+  if (r.exitCode !== 0 || !(await exists(bin))) throw await fail(new Error(r.stderr.split('\n').slice(-15).join('\n') || `exit ${r.exitCode ?? r.signal}`));
   await writeFile(`${bin}.pin.json`, JSON.stringify(pin) + '\n');
   progress(`${name} ${pin.version} built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return bin;
 }

@@ -10,11 +10,11 @@ import type { Context, JsonValue, Observation, WorkloadDef } from '../core/contr
 import { sleep } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
 import { formatDuration, mustDuration, mustSize } from '../core/units.js';
-import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
-import { mapLimit, readObject } from '../probes/s3-read.js';
+import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../s3/client.js';
+import { mapLimit, readObject } from '../s3/read.js';
 import { ensureBucket } from './s3-upload.js';
 import { WorkloadRun, type Finish } from './run-handle.js';
-import { durationSchema, sizeSchema, bucketSchema } from '../scenario/fragments.js';
+import { durationSchema, sizeSchema, bucketSchema } from '../spec/fragments.js';
 
 export interface LedgerSpec {
   bucket: string;

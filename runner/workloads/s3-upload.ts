@@ -25,10 +25,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Context, JsonValue, Stand, WorkloadDef } from '../core/contracts.js';
 import { formatDuration, formatSize, mustDuration, mustSize } from '../core/units.js';
-import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../probes/s3-client.js';
+import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../s3/client.js';
 import { partBodies } from './body.js';
 import { WorkloadRun, type Finish } from './run-handle.js';
-import { durationSchema, sizeSchema, bucketSchema } from '../scenario/fragments.js';
+import { durationSchema, sizeSchema, bucketSchema } from '../spec/fragments.js';
 
 export interface UploadSpec {
   bucket: string;

@@ -4,12 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Capability, Context, FaultDef, NodeDriver, Stand } from '../../runner/core/contracts.js';
 import { FaultlineError, UnsupportedError } from '../../runner/core/errors.js';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
 import { usage } from '../../runner/stands/local/drives.js';
-import { procState } from '../../runner/stands/local/processes.js';
+import { procState } from '../../runner/core/proc.js';
 import { STOCK_KERNEL, XR_KERNEL } from '../../runner/stands/local/kernel.js';
 import { connect, connectFrom, contextFor, useLocalStand, waitHttp } from '../stands/local/helpers.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { faults, probes } = defaultCatalog();
 
 const kinds = ['node.kill', 'node.stop', 'node.pause', 'node.powerOff', 'node.partition', 'disk.fill', 'node.bootKernel'];
 const fault = (k: string): FaultDef => faults.get(k)!;

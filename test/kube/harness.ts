@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, Watch } from '@kubernetes/client-node';
 import type { V1DaemonSet, V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Context, Stand, TimelineEvent } from '../../runner/core/contracts.js';
-import { embeddedStand } from '../../runner/stands/embedded.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 import { opts } from '../../runner/kube/client.js';
 
 export interface Kwok {
@@ -18,19 +18,16 @@ export interface Kwok {
 }
 
 /**
- * An embedded stand, brought up first when it is down (a fresh machine's `npm test`);
- * it is left up for the suites after this one. A stand that cannot come up fails the
- * suite, never skips it.
+ * An embedded stand, which the global fixture (test/global-stands.ts) brought up before
+ * any suite. One that is not up fails the suite, never skips it.
  */
-export async function openEmbedded(name: 'kwok' | 'local'): Promise<Stand> {
-  const def = await embeddedStand(name);
-  if (!def) throw new Error(`the ${name} stand is not registered in runner/stands/embedded.ts`);
-  const io = { signal: AbortSignal.timeout(40 * 60_000), log: () => {} };
-  if (!(await def.status(io)).up) await def.up({}, io);
-  return def.open(AbortSignal.timeout(20_000));
+export async function openEmbedded(name: string): Promise<Stand> {
+  const def = defaultCatalog().stands.get(name);
+  if (!def) throw new Error(`no stand kind ${name} in the catalog`);
+  return def.open(name, AbortSignal.timeout(20_000));
 }
 
-/** The running kwok stand (started if it is down). */
+/** The running kwok stand. */
 export async function openKwok(): Promise<Kwok> {
   const stand = await openEmbedded('kwok');
   const kc = stand.kube!.kc;

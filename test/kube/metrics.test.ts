@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { probes } from '../../runner/probes/index.js';
-import { parseExposition } from '../../runner/kube/prom-text.js';
+import { parseExposition } from '../../runner/measure/prom-text.js';
 import type { Stand } from '../../runner/core/contracts.js';
 import { makeContext, openEmbedded } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { probes } = defaultCatalog();
 
 const prometheus = probes.get('prometheus')!;
 const scrape = probes.get('metrics.scrape')!;

@@ -1,12 +1,13 @@
 /** node.cordon and node.drain on the real kwok control plane (real Eviction API and PDBs). */
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
 import { opts } from '../../runner/kube/client.js';
 import { FaultlineError } from '../../runner/core/errors.js';
 import { createNamespace, daemonSet, deleteNamespace, deployment, freshStand, isReady, listPods, makeContext, openKwok } from './harness.js';
 import type { Kwok } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { faults, probes } = defaultCatalog();
 
 const cordon = faults.get('node.cordon')!;
 const drain = faults.get('node.drain')!;

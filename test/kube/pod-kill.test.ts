@@ -1,12 +1,13 @@
 /** pod.kill and pods.killAll on the real kwok control plane. */
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
 import { chooseSeeded } from '../../runner/kube/choose.js';
 import { opts } from '../../runner/kube/client.js';
 import { createNamespace, deleteNamespace, deployment, isReady, labelNode, listPods, makeContext, openKwok, referenceWatch, statefulSet } from './harness.js';
 import type { Kwok } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { faults, probes } = defaultCatalog();
 
 const podKill = faults.get('pod.kill')!;
 const killAll = faults.get('pods.killAll')!;

@@ -1,10 +1,12 @@
 /** The Kubernetes probes on the real kwok control plane: evaluate and watch-based waitUntil. */
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { probes } from '../../runner/probes/index.js';
 import { opts } from '../../runner/kube/client.js';
 import { createNamespace, deleteNamespace, deployment, listPods, makeContext, openKwok } from './harness.js';
 import type { Kwok } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { probes } = defaultCatalog();
 
 const get = (kind: string) => probes.get(kind)!;
 

@@ -13,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
-import { probes } from '../../runner/probes/index.js';
 import { pollUntil } from '../../runner/core/abort.js';
-import { httpGet } from '../../runner/kube/http-get.js';
+import { httpGet } from '../../runner/measure/http-get.js';
 import type { Stand } from '../../runner/core/contracts.js';
 import { makeContext, openEmbedded } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { probes } = defaultCatalog();
 
 const prometheus = probes.get('prometheus')!;
 const METRIC = 'minio_cluster_nodes_online_total';

@@ -1,11 +1,12 @@
 /** rollout.restart and scale on the real kwok control plane. */
 import assert from 'node:assert/strict';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
 import { opts } from '../../runner/kube/client.js';
 import { RESTARTED_AT } from '../../runner/faults/rollout-restart.js';
 import { createNamespace, daemonSet, deleteNamespace, deployment, freshStand, isReady, listPods, makeContext, openKwok, statefulSet } from './harness.js';
 import type { Kwok } from './harness.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+
+const { faults, probes } = defaultCatalog();
 
 const restart = faults.get('rollout.restart')!;
 const scale = faults.get('scale')!;

@@ -82,7 +82,7 @@ describe('probe cmd', function () {
   });
 
   it('cannot be evaluated when the command does not exist (unknown, not fail)', async () => {
-    await assert.rejects(run({ run: ['no-such-command-faultline'], timeout: '5s' }), /cannot run `no-such-command-faultline`: ENOENT/);
+    await assert.rejects(run({ run: ['no-such-command-faultline'], timeout: '5s' }), /cmd `no-such-command-faultline`: no-such-command-faultline not found on PATH/);
   });
 
   it('aborts with the run', async () => {

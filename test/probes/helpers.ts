@@ -10,7 +10,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import type { Capability, Context, Stand, TimelineEvent, WorkloadHandle } from '../../runner/core/contracts.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 
 export { useLocalStand } from '../stands/local/helpers.js';
 

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import probe from '../../runner/probes/s3-deep-check.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 import { ctxFor, dropBucket, seedBucket, uniqueBucket, useLocalStand } from './helpers.js';
 
 describe('probe s3.deepCheck (local stand)', function () {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import probe from '../../runner/probes/s3-scratch.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 import { ctxFor, drivesHolding, useLocalStand, watchDrives } from './helpers.js';
 
 async function bucketsStartingWith(stand: Parameters<typeof withS3>[0], prefix: string): Promise<string[]> {

@@ -8,13 +8,13 @@ import { strict as assert } from 'node:assert';
 import { DeleteObjectCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, type GetBucketVersioningCommandOutput, type ListObjectVersionsCommandOutput } from '@aws-sdk/client-s3';
 import fault from '../../runner/faults/s3-versioning.js';
 import probe from '../../runner/probes/s3-version-restore.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 import { ctxFor, dropBucket, seedBucket, uniqueBucket, useLocalStand } from './helpers.js';
 import { restoreAll } from '../stands/local/helpers.js';
 
 describe('fault s3.versioning and probe s3.versionRestore (local-minio stand)', function () {
   this.timeout(300_000);
-  const h = useLocalStand('local-minio', 'minio');
+  const h = useLocalStand('local-minio');
   const bucket = uniqueBucket('version-restore');
   const status = () =>
     withS3(h.stand(), {}, (c) => send<GetBucketVersioningCommandOutput>(c, new GetBucketVersioningCommand({ Bucket: bucket }), AbortSignal.timeout(10_000))).then((o) => o.Status);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { toHtml } from '../../runner/report/html.js';
 import { buildMatrix } from '../../runner/report/matrix.js';
-import { failedGate, gate, record, sweep } from './fixtures.js';
+import { failedGate, gate, record, sweep, t0 } from './fixtures.js';
 
 describe('report/html', () => {
   it('shows every run, with gates, values and faults', () => {
@@ -14,8 +14,14 @@ describe('report/html', () => {
     assert.ok(html.includes(failedGate.value));
     assert.ok(html.includes('PutObject: 503 SlowDown'), 'last observation');
     assert.ok(html.includes('power off node4'), 'fault');
-    assert.match(html, /class="bar" style="left:\d+(\.\d+)?%;width:\d+(\.\d+)?%"/, 'fault on the time axis');
-    assert.match(html, /<td class="cell flaky"><a href="#run-5">2\/3 flaky<\/a><\/td>/, 'flaky cell links to its failed run');
+    assert.equal(html.match(/<svg class="timeline"/g)?.length, 6, 'a timeline per run that was not skipped');
+    assert.match(html, /<rect class="fault-band" data-kind="fault-band" data-id="node\.powerOff" x="[\d.]+" y="\d+" width="[\d.]+"/, 'fault window as a band');
+    assert.match(html, /<g class="gate-mark fail" data-kind="gate-mark" data-gate="new upload works within 30s" data-verdict="fail"/, 'failed gate marked failed');
+    assert.match(
+      html,
+      /<td class="cell flaky"><span class="label">2\/3 flaky<\/span> <span class="runs"><a class="run-link pass" href="#run-4"[^>]*>#1<\/a> <a class="run-link fail" href="#run-5"[^>]*>#2<\/a> <a class="run-link pass" href="#run-6"[^>]*>#3<\/a><\/span><\/td>/,
+      'the cell links to each of its runs',
+    );
     assert.match(html, /<details class="run fail" id="run-5" open>/, 'failed runs start open');
   });
 
@@ -34,5 +40,17 @@ describe('report/html', () => {
     assert.doesNotMatch(html, /\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
     assert.doesNotMatch(html, /@import|url\(/i);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  });
+
+  it('a large report draws failed runs and the newest run of each cell in full, the other passes in one line', () => {
+    const records = Array.from({ length: 320 }, (_, i) =>
+      record({ iteration: i + 1, startedAt: t0 + i * 100_000, ...(i % 40 === 7 ? { status: 'fail' as const, gates: [failedGate] } : {}) }),
+    );
+    const html = toHtml(buildMatrix(records), records);
+    assert.equal(html.match(/<details class="run /g)?.length, 8 + 1, 'eight failed runs and the newest');
+    assert.equal(html.match(/<p class="run-line pass"/g)?.length, 320 - 9);
+    assert.match(html, /<details class="run pass" id="run-320"/, 'the newest in full');
+    assert.match(html, /<p class="run-line pass" id="run-1"><span class="badge pass">PASS<\/span> power-off-mid-upload @ local #1 — .*\(record <code>runs\/power-off-mid-upload--local--1\.json<\/code>\)<\/p>/);
+    assert.equal(html.match(/class="run-link /g)?.length, 320, 'the matrix still links to every run');
   });
 });

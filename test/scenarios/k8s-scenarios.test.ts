@@ -15,7 +15,7 @@ import { pollUntil } from '../../runner/core/abort.js';
 import { opts } from '../../runner/kube/client.js';
 import { statusOf } from '../../runner/kube/errors.js';
 import type { GateResult, RunRecord } from '../../runner/report/record.js';
-import { embeddedStand } from '../../runner/stands/embedded.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 import { POWER_LABEL } from '../../runner/stands/kwok/components.js';
 
 // dist/test/scenarios -> repository root (the sim's path in the scenarios is relative to it)
@@ -98,7 +98,7 @@ describe('shipped k8s scenarios (kwok stand, through the CLI)', function () {
       assert.equal(up.exitCode, 0, `stand up kwok failed: ${String(up.all).slice(-2000)}`);
       startedStand = true;
     }
-    const stand = await embeddedStand('kwok').then((d) => d!.open(AbortSignal.timeout(20_000)));
+    const stand = await defaultCatalog().stands.get('kwok')!.open('kwok', AbortSignal.timeout(20_000));
     const kc = new KubeConfig();
     kc.loadFromString(stand.kube!.kc.exportConfig());
     core = kc.makeApiClient(CoreV1Api);

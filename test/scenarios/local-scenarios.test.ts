@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { packageRoot } from '../../runner/core/files.js';
-import { procState } from '../../runner/stands/local/processes.js';
+import { procState } from '../../runner/core/proc.js';
 import { readJournal } from '../../runner/engine/journal.js';
 import type { RunRecord } from '../../runner/report/record.js';
 import { useLocalStand } from '../stands/local/helpers.js';

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { packageRoot } from '../../runner/core/files.js';
-import { scenarioSchemaFile } from '../../runner/scenario/write-schema.js';
+import { scenarioSchemaFile, standSchemaFile } from '../../runner/cli/write-schemas.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+import { editorSchema } from '../../runner/scenario/editor-schema.js';
+import { standFileSchema } from '../../runner/stands/stand-file.js';
 
 const bin = join(packageRoot(), 'bin', 'faultline.js');
 const fixtures = join(packageRoot(), 'test', 'fixtures', 'scenarios');
@@ -50,18 +53,30 @@ describe('cli', () => {
   });
 
   it('--help works on every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['stand', 'up', '--help'], ['recover', '--help'], ['report', '--help'], ['merge', '--help']]) {
       const r = await cli(...args);
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /Usage: faultline/);
     }
   });
 
-  it('the checked-in scenario schema matches the registries (run `npm run schema`)', async () => {
-    const file = JSON.parse(await readFile(scenarioSchemaFile, 'utf8'));
-    // a fresh process: this one has the engine tests' test-only kinds registered
-    const schemaModule = join(packageRoot(), 'dist', 'runner', 'scenario', 'schema.js');
-    const r = await execa('node', ['--input-type=module', '-e', `import { scenarioSchema } from '${schemaModule}'; process.stdout.write(JSON.stringify(scenarioSchema()));`], { timeout: 30_000 });
-    assert.deepEqual(file, JSON.parse(r.stdout));
+  it('stand up: options come from the kind\'s schema; an unknown or mistyped one is an error, never ignored', async () => {
+    const other = await cli('stand', 'up', 'kwok', '--drive-size', '2GiB');
+    assert.equal(other.exitCode, 2);
+    assert.match(other.stderr, /error\[stand-options\]: stand kwok: --drive-size is not an option of stand kind kwok/);
+    const typo = await cli('stand', 'up', 'local', '--drive-size', 'lots');
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.stderr, /stand local: --drive-size: must be a size like 64MiB/);
+    const file = await cli('stand', 'up', join(packageRoot(), 'test', 'fixtures', 'stands', 'bad-options.yaml'));
+    assert.equal(file.exitCode, 2);
+    assert.match(file.stderr, /bad-options\.yaml:7:16 spec\.options\.driveSize: must be a size like 64MiB/);
+    assert.match(file.stderr, /bad-options\.yaml:8:\d+ spec\.options.*wings/);
+    const help = await cli('stand', 'up', '--help');
+    assert.match(help.stdout, /--drive-size <value> +local, cluster: size of each tmpfs drive/);
+  });
+
+  it('the checked-in scenario and stand schemas match the catalog (run `npm run schema`)', async () => {
+    assert.deepEqual(JSON.parse(await readFile(scenarioSchemaFile, 'utf8')), editorSchema(defaultCatalog()));
+    assert.deepEqual(JSON.parse(await readFile(standSchemaFile, 'utf8')), standFileSchema(defaultCatalog()));
   });
 });

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FaultDef, ProbeDef, Stand } from '../../runner/core/contracts.js';
-import { faults } from '../../runner/faults/index.js';
-import { probes } from '../../runner/probes/index.js';
+import { extendCatalog } from '../../runner/core/catalog.js';
+import { RefusedError, UnsupportedError } from '../../runner/core/errors.js';
+import { defaultCatalog } from '../../runner/catalog.js';
+import type { WorkloadDef } from '../../runner/core/contracts.js';
 
 export const calls: string[] = [];
 /** journal path the recording fault checks for its own entry before injecting */
@@ -14,10 +16,17 @@ export const journalPath = { current: '' };
 /** epoch ms after which `test.flip` passes */
 export const flipAt = { current: 0 };
 
-const recordingFault: FaultDef<{ label: string; failRevert?: boolean }, { label: string; failRevert: boolean }> = {
+type RecordSpec = { label: string; failRevert?: boolean; effect?: 'seen' | 'never' | 'late' | 'unobservable' };
+
+const recordingFault: FaultDef<RecordSpec, { label: string; failRevert: boolean }> = {
   kind: 'test.record',
   summary: 'test only: records inject/revert',
-  schema: { type: 'object', properties: { label: { type: 'string' }, failRevert: { type: 'boolean' } }, required: ['label'], additionalProperties: false },
+  schema: {
+    type: 'object',
+    properties: { label: { type: 'string' }, failRevert: { type: 'boolean' }, effect: { enum: ['seen', 'never', 'late', 'unobservable'] } },
+    required: ['label'],
+    additionalProperties: false,
+  },
   requires: [],
   describe: (s) => `record ${s.label}`,
   prepare: async (s) => ({ label: s.label, failRevert: s.failRevert ?? false }),
@@ -28,6 +37,23 @@ const recordingFault: FaultDef<{ label: string; failRevert?: boolean }, { label:
   revert: async (undo) => {
     calls.push(`revert ${undo.label}`);
     if (undo.failRevert) throw new Error(`cannot undo ${undo.label}`);
+  },
+};
+
+/** how often confirm() looked, per label */
+export const confirmLooks = new Map<string, number>();
+
+/** test.record with a confirm(): `effect` says what it observes */
+const effectFault: FaultDef<RecordSpec, { label: string; failRevert: boolean }> = {
+  ...recordingFault,
+  kind: 'test.effect',
+  summary: 'test only: records inject/revert; confirm() observes `effect`',
+  // 'late' shows up on the third look, as a drop rule or a kill that takes a moment
+  confirm: async (s, undo) => {
+    if (s.effect === 'unobservable') throw new UnsupportedError('confirming test.effect', 'bare', 'the driver cannot look');
+    const looks = (confirmLooks.set(undo.label, (confirmLooks.get(undo.label) ?? 0) + 1), confirmLooks.get(undo.label)!);
+    const ok = s.effect === 'seen' || (s.effect === 'late' && looks >= 3);
+    return { ok, value: ok ? `${undo.label} seen after ${looks} look(s)` : `${undo.label} not seen (${looks} look(s))` };
   },
 };
 
@@ -65,8 +91,43 @@ const brokenProbe: ProbeDef<Record<string, never>> = {
   },
 };
 
-(faults as Map<string, FaultDef>).set(recordingFault.kind, recordingFault);
-for (const p of [flipProbe, slowProbe, brokenProbe]) (probes as Map<string, ProbeDef>).set(p.kind, p);
+/** prepare throws what `throws` names: how the engine classes each failure is under test */
+const throwingFault: FaultDef<{ throws: 'refused' | 'unsupported' | 'bug' }, Record<string, never>> = {
+  kind: 'test.throw',
+  summary: 'test only: prepare throws a refusal, an unsupported operation or a plain error',
+  schema: { type: 'object', properties: { throws: { enum: ['refused', 'unsupported', 'bug'] } }, required: ['throws'], additionalProperties: false },
+  requires: [],
+  describe: (s) => `throw ${s.throws}`,
+  prepare: async (s) => {
+    if (s.throws === 'refused') throw new RefusedError('preflight-refused', 'preflight refused: the stand says no');
+    if (s.throws === 'unsupported') throw new UnsupportedError('test.throw', 'bare', 'no such thing here');
+    throw new Error('a plain bug');
+  },
+  inject: async () => {},
+  revert: async () => {},
+};
+
+
+/** A workload whose stop() never returns: a hung client the teardown must not wait for. */
+const stuckWorkload: WorkloadDef<Record<string, never>> = {
+  kind: 'test.stuck',
+  summary: 'test only: never stops',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'stuck',
+  start: (name) => ({
+    name,
+    kind: 'test.stuck',
+    progress: () => 0,
+    state: () => 'running',
+    onProgress: () => {},
+    settled: new Promise(() => {}),
+    stop: () => new Promise(() => {}),
+    summary: () => ({}),
+  }),
+};
+/** The real kinds plus these; the default catalog stays as shipped. */
+export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault, throwingFault, effectFault as FaultDef], probes: [flipProbe, slowProbe, brokenProbe], workloads: [stuckWorkload] });
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {

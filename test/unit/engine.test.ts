@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bareStand, calls, flipAt, journalPath, slowMs } from './engine-harness.js';
+import { bareStand, calls, flipAt, journalPath, slowMs, testCatalog } from './engine-harness.js';
+import { resolveStand } from '../../runner/stands/resolve.js';
 import { executeRun } from '../../runner/engine/run.js';
 import { Journal, journalBegin, readJournal } from '../../runner/engine/journal.js';
 import { recover } from '../../runner/engine/recover.js';
-import { parseYaml } from '../../runner/scenario/yaml-document.js';
+import { parseYaml } from '../../runner/spec/yaml-document.js';
 import { loadScenarioFile } from '../../runner/scenario/load.js';
 import { packageRoot } from '../../runner/core/files.js';
 import type { Scenario } from '../../runner/scenario/types.js';
@@ -16,7 +17,7 @@ async function scenarioFrom(yaml: string): Promise<Scenario> {
   const file = join(dir, 's.yaml');
   await writeFile(file, yaml);
   assert.ok(parseYaml(file, yaml).doc);
-  const { scenario, problems } = await loadScenarioFile(file);
+  const { scenario, problems } = await loadScenarioFile(file, testCatalog);
   assert.deepEqual(problems, []);
   return scenario!;
 }
@@ -28,7 +29,7 @@ async function runIt(scenario: Scenario, signal = new AbortController().signal, 
   const journal = await Journal.open(dir);
   journalPath.current = journal.path;
   await journal.append(journalBegin('t'));
-  const record = await executeRun(scenario, stand, { runId: 't', iteration: 1, seed: 7, signal, journal, reporter: { name: 'none' } });
+  const record = await executeRun(scenario, stand, { catalog: testCatalog, runId: 't', iteration: 1, seed: 7, signal, journal, reporter: { name: 'none' } });
   await journal.close();
   return { record, journal: await readJournal(journal.path) };
 }
@@ -58,12 +59,13 @@ describe('engine', () => {
   });
 
   it('records how long a within-gate took to pass', async () => {
-    flipAt.current = Date.now() + 700;
     const s = await scenarioFrom(head('flip') + '    - gate: { name: flips, probe: { test.flip: {} }, within: 5s }\n');
+    flipAt.current = Date.now() + 700;
     const { record } = await runIt(s);
     const g = record.gates[0]!;
     assert.equal(g.verdict, 'pass');
-    assert.ok(g.elapsedMs >= 650 && g.elapsedMs < 2500, `elapsed ${g.elapsedMs}`);
+    // not before the flip, and within the bound: how much later depends on the machine's load
+    assert.ok(g.elapsedMs >= 650 && g.elapsedMs <= 5_000, `elapsed ${g.elapsedMs}`);
     assert.match(g.value, /passed after \d/);
   });
 
@@ -113,8 +115,8 @@ describe('engine', () => {
   });
 
   it('measures availability over a during-window', async () => {
-    flipAt.current = Date.now() + 500;
     const s = await scenarioFrom(head('during') + '    - gate: { name: mostly, probe: { test.flip: {} }, during: { window: 1s, min: 90%, every: 100ms } }\n');
+    flipAt.current = Date.now() + 500;
     const { record } = await runIt(s);
     const g = record.gates[0]!;
     assert.equal(g.verdict, 'fail');
@@ -137,7 +139,7 @@ describe('engine', () => {
     const s = await scenarioFrom(head('slow').replace('timeout: 1m', 'timeout: 400ms') + '    - fault: { test.record: { label: t } }\n    - wait: 5s\n');
     const t0 = Date.now();
     const { record } = await runIt(s);
-    assert.ok(Date.now() - t0 < 3000, 'stopped at the timeout, not after the wait');
+    assert.ok(Date.now() - t0 < 4500, 'stopped at the timeout, not after the 5 s wait');
     assert.equal(record.status, 'fail');
     assert.equal(record.reason, 'scenario timeout 400 ms hit during step 2 (wait 5s)');
     assert.deepEqual(calls, ['inject t journaled=true', 'revert t']);
@@ -158,6 +160,17 @@ describe('engine', () => {
     assert.equal(record.reason, 'stand bare lacks s3');
   });
 
+  it('classes what stopped a run: a refused preflight fails it, an unsupported fault skips it, a bug is an error', async () => {
+    const outcome = async (throws: string) => (await runIt(await scenarioFrom(head(`throw-${throws}`) + `    - fault: { test.throw: { throws: ${throws} } }\n`))).record;
+    const refused = await outcome('refused');
+    assert.equal(refused.status, 'fail');
+    assert.match(refused.reason!, /^step 1 \(throw refused\): preflight refused/);
+    const unsupported = await outcome('unsupported');
+    assert.equal(unsupported.status, 'skipped');
+    assert.match(unsupported.reason!, /unsupported on this stand \(bare\): no such thing here/);
+    assert.equal((await outcome('bug')).status, 'error');
+  });
+
   it('recover replays the pending undos of a run that died, newest first', async () => {
     const root = await mkdtemp(join(tmpdir(), 'fl-recover-'));
     const dir = join(root, 'dead-run');
@@ -172,13 +185,13 @@ describe('engine', () => {
     ];
     await writeFile(join(dir, 'journal.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"type":"inj');
     const log: string[] = [];
-    const code = await recover({ resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
+    const code = await recover({ tools: { faults: testCatalog.faults, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal) }, resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
     assert.equal(code, 0);
     assert.deepEqual(calls, ['revert third', 'revert first']);
     assert.ok(log.some((l) => /reverted record third on plain/.test(l)));
     assert.deepEqual((await readJournal(join(dir, 'journal.jsonl'))).pending, []);
     calls.splice(0);
-    await recover({ resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
+    await recover({ tools: { faults: testCatalog.faults, openStand: (ref, signal) => resolveStand(ref, testCatalog, signal) }, resultsRoot: root, force: false, signal: new AbortController().signal, log: (l) => log.push(l) });
     assert.deepEqual(calls, [], 'a second recover finds nothing left');
     assert.match(await readFile(join(dir, 'journal.jsonl'), 'utf8'), /"by":"recover"/);
   });

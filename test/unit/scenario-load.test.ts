@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { loadScenarioFile, loadScenarios } from '../../runner/scenario/load.js';
 import { InvalidInputError, formatProblem } from '../../runner/core/errors.js';
 import { packageRoot } from '../../runner/core/files.js';
+import { defaultCatalog } from '../../runner/catalog.js';
 
 const fixture = (name: string) => join(packageRoot(), 'test', 'fixtures', 'scenarios', name);
 
 describe('scenario loading', () => {
   it('loads a valid scenario into the engine shape', async () => {
-    const { scenario, problems } = await loadScenarioFile(fixture('minimal.yaml'));
+    const { scenario, problems } = await loadScenarioFile(fixture('minimal.yaml'), defaultCatalog());
     assert.deepEqual(problems, []);
     assert.equal(scenario!.name, 'minimal');
     assert.equal(scenario!.timeoutMs, 120_000);
@@ -18,7 +19,7 @@ describe('scenario loading', () => {
   });
 
   it('reports every schema problem at once with file:line:col and path', async () => {
-    const { problems } = await loadScenarioFile(fixture('bad-mixed.yaml'));
+    const { problems } = await loadScenarioFile(fixture('bad-mixed.yaml'), defaultCatalog());
     const lines = problems.map(formatProblem);
     const has = (re: RegExp) => assert.ok(lines.some((l) => re.test(l)), `expected ${re} in:\n${lines.join('\n')}`);
     has(/bad-mixed\.yaml:6:11 spec\.repeat: must be >= 1/);
@@ -29,7 +30,7 @@ describe('scenario loading', () => {
   });
 
   it('reports rules beyond the schema: unknown trigger workload, revert of nothing, misplaced id', async () => {
-    const { problems } = await loadScenarioFile(fixture('bad-semantic.yaml'));
+    const { problems } = await loadScenarioFile(fixture('bad-semantic.yaml'), defaultCatalog());
     const lines = problems.map(formatProblem);
     assert.ok(lines.some((l) => /:8:\d+ spec\.steps\[0\]\.when\.workload: no workload named "upload"/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /:9:\d+ spec\.steps\[1\]\.revert: no earlier fault "node\.powerOff"/.test(l)), lines.join('\n'));
@@ -37,14 +38,14 @@ describe('scenario loading', () => {
   });
 
   it('reports YAML syntax errors with positions', async () => {
-    const { problems } = await loadScenarioFile(fixture('bad-syntax.yaml'));
+    const { problems } = await loadScenarioFile(fixture('bad-syntax.yaml'), defaultCatalog());
     assert.ok(problems.length >= 1);
     assert.ok(problems.every((p) => p.line !== undefined && p.col !== undefined));
     assert.ok(problems.some((p) => /unique|Map keys/i.test(p.message)), problems.map(formatProblem).join('\n'));
   });
 
   it('loadScenarios throws one error listing the problems of every file', async () => {
-    await assert.rejects(loadScenarios([fixture('bad-mixed.yaml'), fixture('bad-semantic.yaml'), fixture('minimal.yaml')]), (err: unknown) => {
+    await assert.rejects(loadScenarios([fixture('bad-mixed.yaml'), fixture('bad-semantic.yaml'), fixture('minimal.yaml')], defaultCatalog()), (err: unknown) => {
       assert.ok(err instanceof InvalidInputError);
       assert.ok(err.problems.some((p) => p.file.endsWith('bad-mixed.yaml')));
       assert.ok(err.problems.some((p) => p.file.endsWith('bad-semantic.yaml')));
@@ -54,6 +55,6 @@ describe('scenario loading', () => {
   });
 
   it('says so when a path holds no scenario', async () => {
-    await assert.rejects(loadScenarios([join(packageRoot(), 'results')]), /no scenario files/);
+    await assert.rejects(loadScenarios([join(packageRoot(), 'results')], defaultCatalog()), /no scenario files/);
   });
 });

@@ -5,7 +5,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import workload from '../../runner/workloads/s3-ledger.js';
 import verifyProbe from '../../runner/probes/workload-verify.js';
 import settled from '../../runner/probes/workload-settled.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 import { ctxFor, dropBucket, uniqueBucket, useLocalStand } from '../probes/helpers.js';
 
 /** A TCP proxy to the stand's endpoint that can drop every connection, old and new. */

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, ListMultipartUploadsCommand, type HeadObjectCommandOutput, type ListMultipartUploadsCommandOutput } from '@aws-sdk/client-s3';
 import workload from '../../runner/workloads/s3-upload.js';
 import settled from '../../runner/probes/workload-settled.js';
-import { send, withS3 } from '../../runner/probes/s3-client.js';
+import { send, withS3 } from '../../runner/s3/client.js';
 import { ctxFor, dropBucket, uniqueBucket, useLocalStand } from '../probes/helpers.js';
 
 describe('workload s3.upload (local stand)', function () {

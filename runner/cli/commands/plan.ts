@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
-import { faults } from '../../faults/index.js';
-import { probes } from '../../probes/index.js';
-import { workloads } from '../../workloads/index.js';
+import type { Catalog } from '../../core/catalog.js';
 import { loadScenarios } from '../../scenario/load.js';
 import type { Scenario, Step } from '../../scenario/types.js';
-import { resolveStand } from '../../stands/index.js';
+import { resolveStand } from '../../stands/resolve.js';
 import { missingCapabilities } from '../../engine/run.js';
 import { describeTrigger } from '../../engine/trigger.js';
 import { formatDuration } from '../../core/units.js';
 import type { Stand } from '../../core/contracts.js';
-import { parseSets } from './run.js';
+import { standEnv } from '../../core/stand-env.js';
+import { paramValues } from '../../scenario/params.js';
+import type { StandSettings } from '../../scenario/stand-settings.js';
+import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
 
-function stepLine(step: Step): string {
+function stepLine(step: Step, { faults, probes }: Catalog): string {
   const when = step.when ? ` [${describeTrigger(step.when)}]` : '';
   switch (step.type) {
     case 'gate': {
@@ -32,35 +33,63 @@ function stepLine(step: Step): string {
   }
 }
 
+const sourceText = (source: string, settings?: StandSettings) =>
+  source === 'cli' ? '--param' : source === 'stand' ? `stand file ${settings?.file ?? ''}`.trim() : 'default';
+
+/** The params in effect and the names the stand offers a scenario (nodes, endpoints, environment). */
+function namesText(scenario: Scenario, stand: Stand, settings?: StandSettings): string[] {
+  const lines: string[] = [];
+  const params = Object.entries(scenario.params ?? {});
+  if (params.length) {
+    lines.push('  params:');
+    for (const [name, p] of params) lines.push(`    ${name} = ${JSON.stringify(p.value)} (${sourceText(p.source, settings)})${p.description ? ` — ${p.description}` : ''}`);
+  }
+  const unused = [...(settings?.params.keys() ?? [])].filter((n) => !(n in (scenario.params ?? {})));
+  if (unused.length) lines.push(`  stand file params this scenario does not declare (ignored): ${unused.join(', ')}`);
+  const offers: string[] = [];
+  const nodes = stand.nodes?.list() ?? [];
+  if (nodes.length) offers.push(`nodes ${nodes.join(', ')}`);
+  if (stand.s3) offers.push(`S3 ${stand.s3.endpoint} (${stand.s3.region})`);
+  if (stand.kube) offers.push(`kube context ${stand.kube.context}`);
+  if (stand.healthUrl) offers.push(`health ${stand.healthUrl}`);
+  if (stand.metricsUrl) offers.push(`metrics ${stand.metricsUrl}`);
+  if (offers.length) lines.push(`  stand offers: ${offers.join('; ')}`);
+  lines.push(`  actions and cmd probes get: ${Object.keys(standEnv(stand, '.', paramValues(scenario.params))).join(', ')}`);
+  return lines;
+}
+
 /** Every action the run would take, in order; touches nothing. */
-export function planText(scenario: Scenario, stand: Stand): string {
+export function planText(scenario: Scenario, stand: Stand, catalog: Catalog, settings?: StandSettings): string {
   const lines = [`scenario ${scenario.name} (${scenario.file}) on stand ${stand.name} [${stand.driver}], ${scenario.repeat}x, timeout ${formatDuration(scenario.timeoutMs)}`];
+  lines.push(...namesText(scenario, stand, settings));
+  if (settings?.limits) lines.push(`  within the limits of ${settings.file}`);
   const missing = missingCapabilities(scenario, stand);
   if (missing.length) {
     lines.push(`  SKIPPED: stand lacks ${missing.join(', ')}`);
     return lines.join('\n');
   }
   if (stand.protected) lines.push('  stand is protected: faults need --yes');
-  for (const w of scenario.workloads) lines.push(`  start workload ${w.name}: ${workloads.get(w.kind)!.describe(w.spec)}`);
-  scenario.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${stepLine(s)}`));
+  for (const w of scenario.workloads) lines.push(`  start workload ${w.name}: ${catalog.workloads.get(w.kind)!.describe(w.spec)}`);
+  scenario.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${stepLine(s, catalog)}`));
   const faultSteps = scenario.steps.filter((s) => s.type === 'fault');
   if (scenario.workloads.length) lines.push(`  finally: stop workloads ${scenario.workloads.map((w) => w.name).join(', ')}`);
   if (faultSteps.length) lines.push(`  finally: revert whatever is still injected, newest first: ${faultSteps.map((s) => s.title).reverse().join('; ')}`);
   return lines.join('\n');
 }
 
-export function planCommand(program: Command): void {
+export function planCommand(program: Command, catalog: Catalog): void {
   program
     .command('plan')
     .description('print every action a run would take on a stand; touches nothing')
     .argument('<scenario>', 'scenario file')
     .requiredOption('--stand <name|file>', 'stand name or stand file')
-    .option('--set <workload.field=value>', 'override a workload field (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
-    .action(async (file: string, opts: { stand: string; set: string[] }) => {
-      const [scenario] = await loadScenarios([file], parseSets(opts.set));
-      const stand = await resolveStand(opts.stand, AbortSignal.timeout(30_000));
+    .option(...paramOption, collect, [])
+    .action(async (file: string, opts: { stand: string; param: string[] }) => {
+      const { settings, load } = await scenarioInputs(opts.stand, opts.param, catalog);
+      const [scenario] = await loadScenarios([file], catalog, load);
+      const stand = await resolveStand(opts.stand, catalog, AbortSignal.timeout(30_000));
       try {
-        process.stdout.write(planText(scenario!, stand) + '\n');
+        process.stdout.write(planText(scenario!, stand, catalog, settings) + '\n');
       } finally {
         await stand.close();
       }

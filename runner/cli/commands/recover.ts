@@ -1,17 +1,25 @@
 import type { Command } from 'commander';
 import { recover } from '../../engine/recover.js';
+import { recoverStand } from '../../engine/recover-stand.js';
 import { abortOnSignals } from '../interrupt.js';
+import type { Catalog } from '../../core/catalog.js';
+import { resolveStand } from '../../stands/resolve.js';
 
-export function recoverCommand(program: Command): void {
+export function recoverCommand(program: Command, catalog: Catalog): void {
   program
     .command('recover')
-    .description('revert the faults of runs that did not finish (e.g. after SIGKILL), from their journals')
+    .description('revert the faults of runs that did not finish (e.g. after SIGKILL): from their journals, or with --stand from everything this machine and the stand know')
     .option('--results <dir>', 'results directory to scan', 'results')
+    .option('--stand <name|file>', 'heal this stand: journals of dead runs on it (wherever --results pointed) and, on Kubernetes, the undo notes on its objects')
     .option('--force', 'also revert runs whose process still seems alive', false)
-    .action(async (opts: { results: string; force: boolean }) => {
+    .action(async (opts: { results: string; stand?: string; force: boolean }) => {
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
+      const log = (l: string) => process.stdout.write(l + '\n');
       try {
-        process.exitCode = await recover({ resultsRoot: opts.results, force: opts.force, signal: interrupt.signal, log: (l) => process.stdout.write(l + '\n') });
+        const tools = { faults: catalog.faults, openStand: (ref: string, signal: AbortSignal) => resolveStand(ref, catalog, signal) };
+        process.exitCode = opts.stand
+          ? await recoverStand({ tools, stand: opts.stand, resultsRoot: opts.results, force: opts.force, signal: interrupt.signal, log })
+          : await recover({ tools, resultsRoot: opts.results, force: opts.force, signal: interrupt.signal, log });
       } finally {
         interrupt.dispose();
       }

@@ -1,79 +1,80 @@
 import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
-import { FaultlineError } from '../../core/errors.js';
-import { embeddedStand, embeddedStandNames, type EmbeddedStand, type StandIO } from '../../stands/embedded.js';
-import { loadStandFile, standFilePath } from '../../stands/index.js';
+import type { Catalog } from '../../core/catalog.js';
+import type { StandIO, StandKind } from '../../core/stand-kind.js';
+import { ExitCode, FaultlineError } from '../../core/errors.js';
+import { embeddedNames, standKindOf } from '../../stands/resolve.js';
+import { loadStandFile, standFilePath } from '../../stands/stand-file.js';
+import { checkOptions, optionFlags } from '../../stands/options.js';
 import { abortOnSignals } from '../interrupt.js';
 
 const standTimeoutMs = 45 * 60_000;
 
 interface Target {
-  name: string;
-  stand: EmbeddedStand;
-  /** options a stand file sets (its server) */
-  defaults: Record<string, string>;
+  kind: StandKind;
+  instance: string;
+  /** a stand file's spec.options */
+  fileOptions?: Record<string, unknown>;
+  file?: string;
 }
 
-/** `local`, `local --name local-x`, `local-x`, `kwok`, or a stand file of an embedded stand. */
-async function targetOf(ref: string, opts: Record<string, string | boolean>): Promise<Target> {
-  const named = typeof opts.name === 'string' ? opts.name : undefined;
-  if (named && ref !== 'local') throw new FaultlineError('invalid-option', `--name is for the local stand, not ${ref}`, { exitCode: 2 });
-  const name = named ?? ref;
-  const stand = await embeddedStand(name);
-  if (stand) return { name, stand, defaults: {} };
+/** `local`, `local-seaweedfs`, or a stand file whose spec.embedded names one. */
+async function targetOf(ref: string, catalog: Catalog): Promise<Target> {
   const file = standFilePath(ref);
-  if (file) {
-    const sf = await loadStandFile(file);
-    const which = sf.spec.instance ?? sf.spec.embedded;
-    const fromFile = which ? await embeddedStand(which) : undefined;
-    if (fromFile) return { name: which!, stand: fromFile, defaults: sf.spec.server ? { server: sf.spec.server } : {} };
+  const spec = file ? (await loadStandFile(file, catalog)).spec : undefined;
+  const instance = file ? spec?.embedded : ref;
+  const kind = instance ? standKindOf(instance, catalog) : undefined;
+  if (!kind || !instance) {
+    throw new FaultlineError('stand-unknown', file ? `${file} is not an embedded stand (no spec.embedded)` : `no embedded stand "${ref}"`, {
+      exitCode: ExitCode.invalidInput,
+      hint: `embedded stands: ${embeddedNames(catalog)}, or a stand file with spec.embedded`,
+    });
   }
-  throw new FaultlineError('stand-unknown', `no embedded stand "${name}"`, {
-    exitCode: 2,
-    hint: `embedded stands: ${embeddedStandNames().join(', ')}, local-<x> (a local stand of its own), or a stand file with spec.embedded`,
-  });
+  return { kind, instance, file, fileOptions: spec?.options };
 }
 
-async function withStand(ref: string, opts: Record<string, string | boolean>, fn: (t: Target, io: StandIO) => Promise<void>): Promise<void> {
-  const target = await targetOf(ref, opts);
+async function withIO(fn: (io: StandIO) => Promise<void>): Promise<void> {
   const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
   try {
-    await fn(target, { signal: deadline(interrupt.signal, standTimeoutMs), log: (l) => process.stderr.write(l + '\n') });
+    await fn({ signal: deadline(interrupt.signal, standTimeoutMs), log: (l) => process.stderr.write(l + '\n') });
   } finally {
     interrupt.dispose();
   }
 }
 
-const nameOption = ['--name <name>', 'local: which local stand, `local` (default) or `local-<x>` with its own namespaces, bridge and subnet'] as const;
-
-export function standCommand(program: Command): void {
-  const stand = program.command('stand').description('bring the embedded stands up and down (local, local-<x>, kwok)');
-  stand
+export function standCommand(program: Command, catalog: Catalog): void {
+  const names = embeddedNames(catalog);
+  const stand = program.command('stand').description(`bring the embedded stands up and down (${names})`);
+  const up = stand
     .command('up')
     .description('build what is missing, start the stand, wait until healthy, print how to reach it')
-    .argument('<name>', 'local | local-<x> | kwok | a stand file of an embedded stand')
-    .option('--server <server>', 'local: the storage server, minio (default), seaweedfs or rustfs; a local-<server> name picks that server')
-    .option(...nameOption)
-    .option('--loopback', 'local: loopback-only mode without network namespaces (network faults unsupported; MinIO only)')
-    .option('--drive-size <size>', 'local: size of each tmpfs drive', '1GiB')
-    .option('--minio-defaults', "local: keep MinIO's stock peer timeouts (default: fast dead-peer detection, 3 s TCP user timeout, 5 s drive timeout)")
-    .action(async (name: string, opts: Record<string, string | boolean>) => withStand(name, opts, (t, io) => t.stand.up({ ...t.defaults, ...opts }, io)));
+    .argument('<name|file>', `${names}, or a stand file with spec.embedded (its spec.options apply; flags win)`);
+  const flags = optionFlags(catalog.stands.values());
+  for (const f of flags) up.option(f.flags, f.description);
+  up.action(async (ref: string, given: Record<string, unknown>) => {
+    const t = await targetOf(ref, catalog);
+    const fromFile = t.fileOptions ? checkOptions(t.kind, t.fileOptions, t.file!) : {};
+    const options = checkOptions(t.kind, { ...fromFile, ...given }, 'flags');
+    await withIO((io) => t.kind.up(t.instance, options, io));
+  });
   stand
     .command('down')
     .description('remove every process, namespace, mount, rule and file the stand made')
-    .argument('<name>', 'local | local-<x> | kwok | a stand file of an embedded stand')
-    .option(...nameOption)
-    .action(async (name: string, opts: Record<string, string | boolean>) => withStand(name, opts, (t, io) => t.stand.down(io)));
+    .argument('<name|file>', names)
+    .action(async (ref: string) => {
+      const t = await targetOf(ref, catalog);
+      await withIO((io) => t.kind.down(t.instance, io));
+    });
   stand
     .command('status')
-    .description('show the server, components, nodes and health')
-    .argument('<name>', 'local | local-<x> | kwok | a stand file of an embedded stand')
-    .option(...nameOption)
-    .action(async (name: string, opts: Record<string, string | boolean>) =>
-      withStand(name, opts, async (t, io) => {
-        const st = await t.stand.status(io);
-        process.stdout.write(`${t.name}: ${st.up ? 'up' : 'down'}\n${st.lines.map((l) => `  ${l}`).join('\n')}\n`);
-        if (!st.up) process.exitCode = 1;
-      }),
-    );
+    .description('show components, nodes and health')
+    .argument('<name|file>', names)
+    .action(async (ref: string) => {
+      const t = await targetOf(ref, catalog);
+      await withIO(async (io) => {
+        const st = await t.kind.status(t.instance, io);
+        process.stdout.write(`${t.instance}: ${st.up ? 'up' : 'down'}\n${st.lines.map((l) => `  ${l}`).join('\n')}\n`);
+        if (!st.up) process.exitCode = ExitCode.gateFailed;
+      });
+    });
 }

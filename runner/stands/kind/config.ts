@@ -1,9 +1,9 @@
 /** Reads the `nodes` part of a kind stand file: which container is which node, and how. */
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { mustDuration } from '../../core/units.js';
 import type { KubeTarget } from '../../core/contracts.js';
 import { checkTemplates, type Vars } from '../command/template.js';
-import type { NodeSpec } from '../index.js';
+import type { NodeSpec } from '../../core/stand-kind.js';
 
 /** Templates a kind stand may give; they run inside the node container (`local:` on the runner). */
 export const kindCommands = {
@@ -40,8 +40,19 @@ export interface KindConfig {
 /** kind names node containers <cluster>-control-plane, <cluster>-worker, <cluster>-worker2, ... */
 const roleName = /^(control-plane|worker)\d*$/;
 
+/** `spec.nodes.kind`, validated against the driver's options schema (index.ts). */
+export interface KindOptions {
+  cluster?: string;
+  network?: string;
+  powerOff?: 'kill' | 'pause';
+  unit?: string;
+  process?: string;
+  docker?: string;
+  commandTimeout?: string;
+}
+
 export function readKindConfig(spec: NodeSpec, standName: string, kube?: KubeTarget): KindConfig {
-  const o = spec.kind ?? {};
+  const o = (spec.kind ?? {}) as KindOptions;
   const problems: string[] = [];
   const cluster = o.cluster ?? /^kind-(.+)$/.exec(kube?.context ?? '')?.[1] ?? 'kind';
   const nodes = new Map<string, KindNode>();
@@ -81,7 +92,7 @@ export function readKindConfig(spec: NodeSpec, standName: string, kube?: KubeTar
   }
   if (problems.length) {
     throw new FaultlineError('stand-nodes', `stand ${standName}: ${problems.length} problem(s) in nodes:\n  ${problems.join('\n  ')}`, {
-      exitCode: 2,
+      exitCode: ExitCode.invalidInput,
     });
   }
   return {

@@ -5,7 +5,8 @@
  */
 import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../../core/errors.js';
-import { lastLine, runCommand, type CommandResult } from '../command/run.js';
+import { runCommand, type CommandResult } from '../command/run.js';
+import { lastLine } from '../../core/child.js';
 import { render, type Vars } from '../command/template.js';
 import { fillerBytes, fillerPath, parseExisting, usageScript } from '../command/disk.js';
 import type { KindCommand, KindConfig, KindNode } from './config.js';

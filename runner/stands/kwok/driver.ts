@@ -7,13 +7,27 @@
  * unreachable and evicts pods per their tolerations. Power-on removes the label:
  * kwok takes the node back and it turns Ready again.
  */
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { NodeDriver } from '../../core/contracts.js';
 import { FaultlineError } from '../../core/errors.js';
 import { opts } from '../../kube/client.js';
 import { statusOf } from '../../kube/errors.js';
-import { MANAGED_SELECTOR, POWER_LABEL } from './components.js';
+import { LEASE_S, MANAGED_SELECTOR, POWER_LABEL } from './components.js';
+
+/** kwok renews a node's lease every LEASE_S/4; two missed renewals mean nobody plays its kubelet any more. */
+const SILENT_MS = (LEASE_S / 4) * 2 * 1000;
+
+/** Off = labelled off and its kubelet (kwok) stopped heartbeating: the lease is no longer renewed. */
+async function powerState(kc: KubeConfig, node: string, signal: AbortSignal): Promise<{ off: boolean; value: string }> {
+  const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node }, opts(signal));
+  const lease = await kc.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: node, namespace: 'kube-node-lease' }, opts(signal));
+  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+  const age = Date.now() - renewed;
+  const labelled = n.metadata?.labels?.[POWER_LABEL] === 'off';
+  const ageText = renewed ? `${(age / 1000).toFixed(1)} s ago` : 'never';
+  return { off: labelled && age > SILENT_MS, value: `${POWER_LABEL}=${labelled ? 'off' : 'on'}, node lease last renewed ${ageText} (kwok renews every ${LEASE_S / 4} s)` };
+}
 
 async function setPower(kc: KubeConfig, node: string, value: 'off' | null, signal: AbortSignal): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
@@ -32,6 +46,7 @@ export function kwokNodeDriver(kc: KubeConfig, nodes: readonly string[]): NodeDr
     list: () => [...nodes],
     powerOff: (node, signal) => setPower(kc, node, 'off', signal),
     powerOn: (node, signal) => setPower(kc, node, null, signal),
+    powerState: (node, signal) => powerState(kc, node, signal),
   };
 }
 

@@ -1,7 +1,7 @@
 /** The stand's four kwok nodes: two zones, two nodes each. */
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
-import { isReady } from './api.js';
+import { isReady } from '../control-plane/api.js';
 import { opts } from '../../kube/client.js';
 import { statusOf } from '../../kube/errors.js';
 import { KWOK_LABEL, POWER_LABEL } from './components.js';

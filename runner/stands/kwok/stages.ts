@@ -3,11 +3,10 @@
  * (kustomize/stage), taken from the Go module cache at the pinned version, so
  * node heartbeats and pod lifecycles behave as upstream defines them.
  */
-import { deadline } from '../../core/abort.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
+import { runChild } from '../../core/child.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';
 import { toolPins } from '../toolchain.js';
@@ -28,10 +27,13 @@ export async function kwokModuleDir(signal: AbortSignal): Promise<string> {
   const pin = toolPins().kwok;
   const mod = pin?.module;
   if (!pin || !mod) throw new FaultlineError('tool-pin', 'stands/tools.json: kwok needs "module" (the module that holds its stages)');
-  const r = await execa('go', ['mod', 'download', '-json', `${mod}@${pin.version}`], {
+  const r = await runChild({
+    file: 'go',
+    args: ['mod', 'download', '-json', `${mod}@${pin.version}`],
     cwd: tmpdir(), // outside any module
-    cancelSignal: deadline(signal, DOWNLOAD_MS),
-    reject: false,
+    what: `go mod download ${mod}@${pin.version}`,
+    timeoutMs: DOWNLOAD_MS,
+    signal,
   });
   let dir: string | undefined;
   try {
@@ -39,10 +41,10 @@ export async function kwokModuleDir(signal: AbortSignal): Promise<string> {
   } catch {
     // not JSON: reported below
   }
-  if (r.failed || !dir) {
+  if (r.exitCode !== 0 || !dir) {
     throw new FaultlineError('kwok-stages', `cannot find ${mod}@${pin.version} in the Go module cache`, {
       hint: 'the Go module proxy must be reachable once to download it',
-      cause: new Error(String(r.stdout || r.stderr || r.message).slice(-1500)),
+      cause: new Error((r.stdout || r.stderr).slice(-1500)),
     });
   }
   return dir;

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeJson } from '../../core/files.js';
 import type { Layout, Ports } from './layout.js';
-import type { ProcRecord } from './processes.js';
+import type { ProcRecord } from '../../core/proc.js';
 
 export interface KwokState {
   version: 1;

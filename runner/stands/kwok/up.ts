@@ -1,17 +1,17 @@
 /** `faultline stand up kwok`: build, certify, start, register nodes, wait until Ready. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
-import type { StandIO } from '../embedded.js';
+import type { StandIO } from '../../core/stand-kind.js';
 import { ensureTool, toolPins } from '../toolchain.js';
-import { isReady, waitFor } from './api.js';
-import { makePki, writeKubeconfig } from './certs.js';
+import { isReady, waitFor } from '../control-plane/api.js';
+import { makePki, PLANE_CLIENTS, writeKubeconfig, type PkiSpec } from '../control-plane/certs.js';
 import { argsFor, healthUrl, healthy } from './components.js';
-import { COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
+import { CLUSTER, COMPONENTS, CONTEXT, HOST, portsFrom, type Component, type Layout, type Ports } from './layout.js';
 import { NODES, registerNodes } from './nodes.js';
-import { isAlive, spawnDetached, type ProcRecord } from './processes.js';
+import { runs, logTail, spawnDetached, type ProcRecord } from '../../core/proc.js';
 import { writeKwokConfig } from './stages.js';
 import { writeState, type KwokState } from './state.js';
 
@@ -26,6 +26,13 @@ const HEALTH_MS: Record<Component, number> = {
   kwok: 60_000,
 };
 const NODES_READY_MS = 120_000;
+
+const PKI: PkiSpec = {
+  caName: 'faultline-kwok-ca',
+  // kwok writes node and pod status, leases, events and deletes pods on any node
+  clients: { ...PLANE_CLIENTS, kwok: '/O=system:masters/CN=faultline-kwok' },
+  serverIps: [HOST],
+};
 const SERVICE_ACCOUNT_MS = 60_000;
 
 async function portFree(port: number): Promise<boolean> {
@@ -46,17 +53,12 @@ async function checkPorts(p: Ports): Promise<void> {
   }
 }
 
-export async function logTail(file: string, lines = 20): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
 /** Starts one component and waits until its health endpoint answers (or it exits). */
 async function startComponent(c: Component, bin: string, l: Layout, p: Ports, io: StandIO): Promise<ProcRecord> {
   const rec = await spawnDetached(c, bin, argsFor(c, l, p), l.log(c), l.root);
   const t = Date.now();
   await pollUntil(`${c} health (${healthUrl(c, p)})`, HEALTH_MS[c], io.signal, async (s) => {
-    if (!isAlive(rec)) {
+    if (!runs(rec)) {
       throw new FaultlineError('kwok-start', `${c} exited during start; the end of ${l.log(c)} follows`, { cause: new Error(await logTail(l.log(c))) });
     }
     return (await healthy(c, l, p, s)) ? true : undefined;
@@ -105,9 +107,10 @@ export async function bringUp(l: Layout, io: StandIO): Promise<KwokState> {
     startedAt: new Date().toISOString(),
   };
   await writeState(l, state);
-  await makePki(l, io.signal);
-  await writeKubeconfig(l, l.kubeconfig, 'admin', ports.apiserver);
-  for (const c of ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const) await writeKubeconfig(l, l.componentKubeconfig(c), c, ports.apiserver);
+  await makePki(l, PKI, io.signal);
+  const names = { cluster: CLUSTER, context: CONTEXT, server: `https://${HOST}:${ports.apiserver}` };
+  await writeKubeconfig(l, l.kubeconfig, 'admin', names);
+  for (const c of ['kube-controller-manager', 'kube-scheduler', 'kwok'] as const) await writeKubeconfig(l, l.componentKubeconfig(c), c, names);
   state.stages = await writeKwokConfig(l.kwokConfig, io.signal);
   for (const c of COMPONENTS) {
     state.processes.push(await startComponent(c, bins[c], l, ports, io));
@@ -132,7 +135,7 @@ export async function bringUp(l: Layout, io: StandIO): Promise<KwokState> {
 }
 
 export function describeFailure(err: unknown, l: Layout): FaultlineError {
-  if (err instanceof FaultlineError && err.code.startsWith('kwok-')) return err;
+  if (err instanceof FaultlineError && /^(kwok|control-plane)-/.test(err.code)) return err;
   return new FaultlineError('kwok-up', `the kwok stand did not come up: ${messageOf(err)}`, {
     hint: `component logs are in ${l.logs}; \`faultline stand down kwok\` removes everything`,
     cause: err,

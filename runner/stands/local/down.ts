@@ -5,7 +5,7 @@ import { unmount } from './drives.js';
 import { run } from './exec.js';
 import { deleteLink, deleteNetns } from './network.js';
 import { presence, type Presence } from './presence.js';
-import { signalAll, waitGone } from './processes.js';
+import { signalAll, waitGone } from '../../core/proc.js';
 
 export interface Removed {
   processes: number;

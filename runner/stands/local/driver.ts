@@ -1,16 +1,17 @@
 /** NodeDriver of the local stand. Every method is idempotent and bounded. */
-import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
-import { DeadlineError, pollUntil } from '../../core/abort.js';
-import { FaultlineError, UnsupportedError } from '../../core/errors.js';
-import { fill, fillPath, clearFill as removeFill } from './drives.js';
+import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
+import { pollUntil } from '../../core/abort.js';
+import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
+import { fill, fillPath, clearFill as removeFill, space } from './drives.js';
+import { inNetns } from './exec.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
-import { pidsInNetns, procState, signalAll, waitGone } from './processes.js';
+import { pidsInNetns, procState, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { serverFor, servicePids, startService } from './service.js';
-import { acquireLock, type Credentials, type StandState } from './state.js';
+import { type Credentials, type StandState } from './state.js';
+import { nodeOperation } from '../../core/lock.js';
+import { noteInLog } from '../../core/files.js';
 
 export const LOOPBACK_NETWORK_REASON =
   'loopback-only mode: the nodes share the host network namespace, so power-off and partitions cannot be emulated';
@@ -54,7 +55,7 @@ export class LocalNodeDriver implements NodeDriver {
   private node(name: string): NodeLayout {
     const rec = this.state.nodes[name];
     if (!rec) {
-      throw new FaultlineError('unknown-node', `no node "${name}" on the ${this.state.name ?? 'local'} stand`, { exitCode: 2, hint: `nodes: ${this.list().join(', ')}` });
+      throw new FaultlineError('unknown-node', `no node "${name}" on the ${this.state.name ?? 'local'} stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${this.list().join(', ')}` });
     }
     return rec.layout;
   }
@@ -65,22 +66,13 @@ export class LocalNodeDriver implements NodeDriver {
     return n.netns;
   }
 
-  private async note(n: NodeLayout, line: string): Promise<void> {
-    await appendFile(n.log, `${new Date().toISOString()} faultline: ${line}\n`);
+  private note(n: NodeLayout, line: string): Promise<void> {
+    return noteInLog(n.log, line);
   }
 
-  /**
-   * One operation at a time per node, across processes too: two concurrent starts
-   * would otherwise both find no MinIO and both launch one.
-   */
-  private async locked<T>(name: string, signal: AbortSignal, fn: (n: NodeLayout) => Promise<T>): Promise<T> {
+  private locked<T>(name: string, signal: AbortSignal, fn: (n: NodeLayout) => Promise<T>): Promise<T> {
     const n = this.node(name);
-    const release = await acquireLock(join(n.dir, 'operation.lock'), signal, 120_000, `${name}: another operation on this node to finish`);
-    try {
-      return await fn(n);
-    } finally {
-      await release();
-    }
+    return nodeOperation(n.dir, name, signal, 120_000, () => fn(n));
   }
 
   /** Powered off = the drop-all table is in place. Loopback nodes are always on. */
@@ -110,20 +102,12 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   private async stopService(n: NodeLayout, signal: AbortSignal): Promise<void> {
-    const name = n.name;
-    const pids = await servicePids(this.state, n);
-    if (!pids.length) return;
-    signalAll(pids, 'SIGTERM');
-    // A paused process only acts on SIGTERM once it runs again.
-    signalAll(pids, 'SIGCONT');
-    try {
-      await waitGone(pids, STOP_WAIT_MS, signal, `${name}: ${this.server} to stop after SIGTERM`);
-    } catch (err) {
-      if (!(err instanceof DeadlineError)) throw err;
-      await this.note(n, `${this.server} did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`);
-      signalAll(pids, 'SIGKILL');
-      await waitGone(pids, KILL_WAIT_MS, signal, `${name}: ${this.server} to die after SIGKILL`);
-    }
+    await terminate(await servicePids(this.state, n), `${n.name}: ${this.server}`, {
+      graceMs: STOP_WAIT_MS,
+      killMs: KILL_WAIT_MS,
+      signal,
+      onEscalate: () => this.note(n, `${this.server} did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`),
+    });
   }
 
   /** Starts the storage service, as its unit would: not on a powered-off node, not without its module. */
@@ -210,7 +194,7 @@ export class LocalNodeDriver implements NodeDriver {
     const seen = new Set<string>();
     for (const g of groups) {
       for (const name of g) {
-        if (seen.has(name)) throw new FaultlineError('partition-groups', `${what}: node ${name} is in more than one group`, { exitCode: 2 });
+        if (seen.has(name)) throw new FaultlineError('partition-groups', `${what}: node ${name} is in more than one group`, { exitCode: ExitCode.invalidInput });
         seen.add(name);
       }
     }
@@ -233,7 +217,7 @@ export class LocalNodeDriver implements NodeDriver {
     if (!n.netns) throw new UnsupportedError('disk.fill', 'local', LOOPBACK_DISK_REASON);
     const path = n.drives[drive];
     if (path === undefined) {
-      throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: 2 });
+      throw new FaultlineError('unknown-drive', `${name} has no drive ${drive} (0..${n.drives.length - 1})`, { exitCode: ExitCode.invalidInput });
     }
     return path;
   }
@@ -264,7 +248,7 @@ export class LocalNodeDriver implements NodeDriver {
   private async bootInto(n: NodeLayout, kernel: string, signal: AbortSignal): Promise<void> {
     const name = n.name;
     if (!(await isInstalled(n.dir, kernel))) {
-      throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: 2 });
+      throw new FaultlineError('kernel-not-installed', `${name}: kernel ${kernel} is not installed (no /boot/vmlinuz-${kernel})`, { exitCode: ExitCode.invalidInput });
     }
     const running = await runningKernel(n.dir);
     if ((await defaultKernel(n.dir)) === kernel && running === kernel && !(await this.isPoweredOff(name, signal))) return;
@@ -275,5 +259,40 @@ export class LocalNodeDriver implements NodeDriver {
 
   async hasModule(name: string, kernel: string, module: string, _signal: AbortSignal): Promise<boolean> {
     return hasModule(this.node(name).dir, kernel, module);
+  }
+
+  /**
+   * bash's /dev/tcp connect from inside `from`'s namespace. A SYN our own namespace's
+   * filter drops fails at once with EPERM: that counts as a timeout (dropped, no RST).
+   */
+  async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+    const ns = this.netnsOf(from, 'peerConnect');
+    const target = this.node(to);
+    const t0 = Date.now();
+    const secs = (timeoutMs / 1000).toFixed(3);
+    const r = await inNetns(ns, 'timeout', [secs, 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', target.address, String(target.port)], signal, {
+      allowFailure: true,
+      timeout: timeoutMs + 5_000,
+    });
+    const ms = Date.now() - t0;
+    if (r.ok) return { result: 'open', ms };
+    if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
+    if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
+    throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${target.port}: ${r.stderr || 'failed'}`);
+  }
+
+  async serviceStates(name: string, _signal: AbortSignal): Promise<string[]> {
+    const states = await Promise.all((await servicePids(this.state, this.node(name))).map((pid) => procState(pid)));
+    return states.filter((s): s is string => s !== undefined);
+  }
+
+  async driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {
+    return space(this.drivePath(name, drive));
+  }
+
+  /** What the node booted last, unless it has no power now. */
+  async runningKernel(name: string, signal: AbortSignal): Promise<string | undefined> {
+    if (await this.isPoweredOff(name, signal)) return undefined;
+    return runningKernel(this.node(name).dir);
   }
 }

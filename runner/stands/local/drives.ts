@@ -41,6 +41,12 @@ export async function usage(path: string): Promise<DriveUsage> {
   return { path, size: s.blocks * s.bsize, used: (s.blocks - s.bfree) * s.bsize };
 }
 
+/** Size and the free bytes an unprivileged writer could still use (f_bavail). */
+export async function space(path: string): Promise<{ size: number; free: number }> {
+  const s = await statfs(path);
+  return { size: s.blocks * s.bsize, free: s.bavail * s.bsize };
+}
+
 export const fillPath = (drive: string): string => join(drive, FILL_NAME);
 
 /**

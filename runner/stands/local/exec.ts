@@ -1,5 +1,5 @@
 /** Bounded, cancellable system commands (ip, nft, mount, ...) for the local stand. */
-import { execa } from 'execa';
+import { runChild } from '../../core/child.js';
 import { FaultlineError } from '../../core/errors.js';
 
 export interface RunOptions {
@@ -17,21 +17,10 @@ export interface RunResult {
 }
 
 export async function run(cmd: string, args: string[], signal: AbortSignal, opts: RunOptions = {}): Promise<RunResult> {
-  signal.throwIfAborted();
-  const r = await execa(cmd, args, {
-    cancelSignal: signal,
-    timeout: opts.timeout ?? 15_000,
-    input: opts.input,
-    stdin: opts.input === undefined ? 'ignore' : undefined,
-    reject: false,
-    env: { LC_ALL: 'C' },
-  });
-  if (r.isCanceled) signal.throwIfAborted();
-  const res = { ok: !r.failed, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '').trim() };
-  if (!res.ok && !opts.allowFailure) {
-    const why = r.timedOut ? 'timed out' : res.stderr || r.shortMessage;
-    throw new FaultlineError('local-command', `${cmd} ${args.join(' ')}: ${why}`, { cause: r.cause });
-  }
+  const what = `${cmd} ${args.join(' ')}`;
+  const r = await runChild({ file: cmd, args, what, timeoutMs: opts.timeout ?? 15_000, signal, input: opts.input, env: { LC_ALL: 'C' } });
+  const res = { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr.trim() };
+  if (!res.ok && !opts.allowFailure) throw new FaultlineError('local-command', `${what}: ${res.stderr || `exit ${r.exitCode ?? r.signal}`}`);
   return res;
 }
 

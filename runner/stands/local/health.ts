@@ -2,6 +2,11 @@
 import { deadline } from '../../core/abort.js';
 import { messageOf } from '../../core/errors.js';
 
+/** MinIO's endpoints, for servers/minio.ts and the cluster stand's MinIO. */
+export const healthPath = '/minio/health/cluster';
+export const livePath = '/minio/health/live';
+export const metricsPath = '/minio/v2/metrics/cluster';
+
 export interface HttpAnswer {
   status?: number;
   ms: number;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { stateDir } from '../../core/files.js';
-import { FaultlineError } from '../../core/errors.js';
+import { ExitCode, FaultlineError } from '../../core/errors.js';
 
 export type StandMode = 'netns' | 'loopback';
 
@@ -49,7 +49,7 @@ export function isLocalStandName(name: string): boolean {
 
 export function siteOf(name: string = DEFAULT_NAME): Site {
   if (!isLocalStandName(name)) {
-    throw new FaultlineError('invalid-option', `--name ${name}: a local stand's name is "local" or starts with "local-" (lower-case letters, digits, dashes)`, { exitCode: 2 });
+    throw new FaultlineError('invalid-option', `${name}: a local stand's name is "local" or "local-<name>" (lower-case letters, digits, dashes; at most 40 characters)`, { exitCode: ExitCode.invalidInput });
   }
   const index = name === DEFAULT_NAME ? 0 : (createHash('sha256').update(name).digest().readUInt16BE(0) % 254) + 1;
   const prefix = index === 0 ? 'fl' : `fl${index}`;

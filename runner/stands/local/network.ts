@@ -3,7 +3,7 @@
  * veth pair, and nft tables inside the node namespaces for power-off and partitions.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { PARTITION_TABLE, POWER_TABLE, type NodeLayout, type Site } from './layout.js';
+import { PARTITION_TABLE, POWER_TABLE, type NodeLayout } from './layout.js';
 import { FaultlineError } from '../../core/errors.js';
 import { inNetns, run } from './exec.js';
 
@@ -18,36 +18,35 @@ export async function netnsExists(name: string): Promise<boolean> {
   );
 }
 
-/** Namespaces on the system that belong to the stand, by name. */
-export async function standNetns(site: Site): Promise<string[]> {
+/** Namespaces on the system that belong to the stand, by name (`re`: another stand's names). */
+export async function standNetns(re: RegExp): Promise<string[]> {
   const names = await readdir('/run/netns').catch(() => [] as string[]);
-  return names.filter((n) => site.netnsRe.test(n)).sort();
+  return names.filter((n) => re.test(n)).sort();
 }
 
 /** Host-side veth ends left behind (normally they vanish with their namespace). */
-export async function standVeths(site: Site, signal: AbortSignal): Promise<string[]> {
+export async function standVeths(signal: AbortSignal, re: RegExp): Promise<string[]> {
   const r = await run('ip', ['-o', 'link', 'show'], signal, { allowFailure: true });
   return r.stdout
     .split('\n')
     .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
-    .filter((n): n is string => !!n && site.vethRe.test(n));
+    .filter((n): n is string => !!n && re.test(n));
 }
 
-export async function createBridge(site: Site, signal: AbortSignal): Promise<void> {
-  const { bridge } = site;
+export async function createBridge(signal: AbortSignal, bridge: string, address: string): Promise<void> {
   if (!(await linkExists(bridge, signal))) await run('ip', ['link', 'add', bridge, 'type', 'bridge'], signal);
-  await run('ip', ['addr', 'replace', `${site.bridgeAddress}/24`, 'dev', bridge], signal);
+  await run('ip', ['addr', 'replace', `${address}/24`, 'dev', bridge], signal);
   await run('ip', ['link', 'set', bridge, 'up'], signal);
 }
 
-export async function createNodeNetwork(n: NodeLayout, site: Site, signal: AbortSignal): Promise<void> {
+export async function createNodeNetwork(n: Pick<NodeLayout, 'netns' | 'veth' | 'address'>, signal: AbortSignal, bridge: string): Promise<void> {
   const ns = n.netns!;
   const veth = n.veth!;
   if (!(await netnsExists(ns))) await run('ip', ['netns', 'add', ns], signal);
   if (!(await linkExists(veth, signal))) {
     await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns], signal);
   }
-  await run('ip', ['link', 'set', veth, 'master', site.bridge, 'up'], signal);
+  await run('ip', ['link', 'set', veth, 'master', bridge, 'up'], signal);
   await run('ip', ['-n', ns, 'addr', 'replace', `${n.address}/24`, 'dev', 'eth0'], signal);
   await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up'], signal);
   await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up'], signal);

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { standRoot, type Site } from './layout.js';
 import { mountsUnder } from './drives.js';
 import { linkExists, standNetns, standVeths } from './network.js';
-import { pidsInNetns, pidsMatching } from './processes.js';
+import { pidsInNetns, pidsMatching } from '../../core/proc.js';
 import { serverNames, storageServer } from './servers/index.js';
 import { readState, type StandState } from './state.js';
 
@@ -27,14 +27,14 @@ export function standServicePids(root: string): Promise<number[]> {
 export async function presence(site: Site, signal: AbortSignal): Promise<Presence> {
   const root = standRoot(site);
   const state = await readState(site).catch(() => undefined);
-  const namespaces = await standNetns(site);
+  const namespaces = await standNetns(site.netnsRe);
   const pids = new Set(await standServicePids(root));
   for (const ns of namespaces) for (const pid of await pidsInNetns(ns)) pids.add(pid);
   return {
     site,
     state,
     namespaces,
-    veths: await standVeths(site, signal),
+    veths: await standVeths(signal, site.vethRe),
     bridge: await linkExists(site.bridge, signal),
     mounts: (await mountsUnder(root)).map((m) => m.target),
     pids: [...pids].sort((a, b) => a - b),

@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { sleep } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import type { NodeLayout } from './layout.js';
-import { isAlive, pidsMatching } from './processes.js';
+import { isAlive, pidsMatching } from '../../core/proc.js';
 import { storageServer, type StorageServer } from './servers/index.js';
 import { serverOf, updateNode, type Credentials, type StandState } from './state.js';
 

@@ -1,14 +1,11 @@
 /** state.json (what `up` made and how it started each node), the credentials file and the up/down lock. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { pollUntil } from '../../core/abort.js';
+import { readFile } from 'node:fs/promises';
+import { acquireLock } from '../../core/lock.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeJson, writeSecretFile } from '../../core/files.js';
 import { join } from 'node:path';
 import { credentialsPath, lockPath, statePath, type NodeLayout, type Site, type StandMode } from './layout.js';
-import type { ServerName } from './servers/index.js';
-import { isAlive } from './processes.js';
 
 export interface NodeRecord {
   layout: NodeLayout;
@@ -31,7 +28,7 @@ export interface StandState {
   /** the stand's name (absent in states written before named stands: `local`) */
   name?: string;
   /** the storage server it runs (absent: minio) */
-  server?: ServerName;
+  server?: string;
   /** the server's binary (states from before the server seam have it as `minio`) */
   binary?: string;
   minio?: string;
@@ -49,7 +46,7 @@ export interface Credentials {
   secretAccessKey: string;
 }
 
-export const serverOf = (s: StandState): ServerName => s.server ?? 'minio';
+export const serverOf = (s: StandState): string => s.server ?? 'minio';
 export const binaryOf = (s: StandState): string => s.binary ?? s.minio!;
 
 async function readStateFile(path: string): Promise<StandState | undefined> {
@@ -98,30 +95,6 @@ export async function loadCredentials(path: string): Promise<Credentials> {
   const c = JSON.parse(await readFile(path, 'utf8')) as Partial<Credentials>;
   if (!c.accessKeyId || !c.secretAccessKey) throw new FaultlineError('local-credentials', `${path} lacks accessKeyId or secretAccessKey`);
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
-}
-
-/**
- * Takes an exclusive lock file (holding our pid) and returns its release. A lock whose
- * holder died is taken over; waiting is bounded.
- */
-export async function acquireLock(path: string, signal: AbortSignal, waitMs: number, what: string): Promise<() => Promise<void>> {
-  await mkdir(dirname(path), { recursive: true });
-  await pollUntil(what, waitMs, signal, async () => {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      // An empty lock may be one being written right now; only an old one is stale.
-      const age = Date.now() - (await stat(path).then((s) => s.mtimeMs, () => Date.now()));
-      if (holder ? !(await isAlive(holder)) : age > 5000) await rm(path, { force: true });
-      return undefined;
-    }
-  }, 100);
-  return () => rm(path, { force: true });
 }
 
 /** Serialises up and down of one stand across processes. */

@@ -1,11 +1,11 @@
 /** `faultline stand status <name>`: server, nodes, addresses, processes, drives, kernel and cluster health. */
 import { formatSize } from '../../core/units.js';
-import type { StandIO, StandStatus } from '../embedded.js';
+import type { StandIO, StandStatus } from '../../core/stand-kind.js';
 import { fileSize, fillPath, usage } from './drives.js';
 import { defaultKernel, runningKernel } from './kernel.js';
 import { isDropping, blockedPeers } from './network.js';
 import { isUp, isEmpty, presence } from './presence.js';
-import { procState } from './processes.js';
+import { procState } from '../../core/proc.js';
 import type { Site } from './layout.js';
 import { serverFor, servicePids } from './service.js';
 

@@ -1,12 +1,12 @@
-/** `faultline stand up local [--server X] [--name local-Y]`: 4 nodes x 4 drives of the chosen server, each node in its own network namespace. */
+/** `faultline stand up local[-<name>] [--server X]`: 4 nodes x 4 drives of the chosen server, each node in its own network namespace. */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pollUntil } from '../../core/abort.js';
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';
 import { ensureTool } from '../toolchain.js';
-import type { StandIO } from '../embedded.js';
+import type { StandIO } from '../../core/stand-kind.js';
 import { mountTmpfs } from './drives.js';
 import { teardown, describeRemoved } from './down.js';
 import { run } from './exec.js';
@@ -14,7 +14,7 @@ import { boot, installKernels } from './kernel.js';
 import { DEFAULT_DRIVE_SIZE, REGION, credentialsPath, endpointOf, layouts, standRoot, type Site, type StandMode } from './layout.js';
 import { createBridge, createNodeNetwork } from './network.js';
 import { isEmpty, isUp, presence } from './presence.js';
-import { isServerName, serverNames, storageServer, type ServerName } from './servers/index.js';
+import { isServerName, serverList, storageServer, type StorageServer } from './servers/index.js';
 import { startService } from './service.js';
 import { generateCredentials, readState, saveCredentials, serverOf, writeState, type StandState } from './state.js';
 import { otherSiteUsing } from './sites.js';
@@ -42,33 +42,33 @@ async function onPath(tool: string): Promise<boolean> {
   return false;
 }
 
-function optionString(options: Record<string, string | boolean>, ...names: string[]): string | undefined {
-  for (const n of names) if (typeof options[n] === 'string') return options[n] as string;
-  return undefined;
+/** Validated against the kind's options schema (index.ts) before they get here. */
+export interface LocalOptions {
+  loopback?: boolean;
+  driveSize?: string;
+  minioDefaults?: boolean;
+  /** one of the server list's names (servers/index.ts) */
+  server?: string;
 }
 
 /** `--server`, else the server a `local-<server>` name names, else MinIO. */
-export function serverOption(site: Site, options: Record<string, string | boolean>): ServerName {
-  const given = optionString(options, 'server');
+export function serverOption(site: Site, options: LocalOptions): StorageServer {
   const byName = site.name.slice('local-'.length);
-  const name = given ?? (isServerName(byName) ? byName : 'minio');
-  if (!isServerName(name)) {
-    throw new FaultlineError('invalid-option', `--server ${name}: not a server the local stand can run`, { exitCode: 2, hint: `servers: ${serverNames().join(', ')}` });
-  }
-  return name;
+  // the schema's enum has checked a given one
+  return storageServer(options.server ?? (isServerName(byName) ? byName : serverList[0]!.name));
 }
 
-export async function up(site: Site, options: Record<string, string | boolean>, io: StandIO): Promise<void> {
+export async function up(site: Site, options: LocalOptions, io: StandIO): Promise<void> {
   const { signal } = io;
-  const mode: StandMode = options.loopback === true || options.loopback === 'true' ? 'loopback' : 'netns';
-  const server = storageServer(serverOption(site, options));
+  const mode: StandMode = options.loopback ? 'loopback' : 'netns';
+  const server = serverOption(site, options);
   if (mode === 'loopback' && !server.loopback) {
-    throw new FaultlineError('invalid-option', `--loopback: ${server.title} runs in network namespaces only`, { exitCode: 2 });
+    throw new FaultlineError('invalid-option', `--loopback: ${server.title} runs in network namespaces only`, { exitCode: ExitCode.invalidInput });
   }
-  const sizeText = optionString(options, 'drive-size', 'driveSize') ?? DEFAULT_DRIVE_SIZE;
+  const sizeText = options.driveSize ?? DEFAULT_DRIVE_SIZE;
   const driveSize = parseSize(sizeText);
   if (!driveSize || driveSize < 64 * 1024 ** 2) {
-    throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: 2 });
+    throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: ExitCode.invalidInput });
   }
 
   const found = await presence(site, signal);
@@ -86,8 +86,8 @@ export async function up(site: Site, options: Record<string, string | boolean>, 
   const clash = await otherSiteUsing(site);
   if (clash) {
     throw new FaultlineError('stand-name-clash', `the names ${site.prefix}-node* and subnet ${site.subnetPrefix}.0/24 of ${name} are taken by the stand ${clash}`, {
-      exitCode: 2,
-      hint: 'choose another --name (the site index comes from a hash of the name)',
+      exitCode: ExitCode.invalidInput,
+      hint: 'choose another name (the site index comes from a hash of the name)',
     });
   }
   if (mode === 'netns') {
@@ -114,7 +114,7 @@ export async function up(site: Site, options: Record<string, string | boolean>, 
     server: server.name,
     binary,
     driveSize: mode === 'netns' ? driveSize : undefined,
-    minioDefaults: options['minio-defaults'] === true || options.minioDefaults === true,
+    minioDefaults: options.minioDefaults ?? false,
     endpoint: endpointOf(nodes[0]!),
     credentialsFile: await saveCredentials(creds, site),
     nodes: Object.fromEntries(nodes.map((n) => [n.name, { layout: n }])),
@@ -124,10 +124,10 @@ export async function up(site: Site, options: Record<string, string | boolean>, 
 
   if (mode === 'netns') {
     io.log(`creating bridge and ${nodes.length} node namespaces, mounting ${nodes.length * nodes[0]!.drives.length} tmpfs drives of ${formatSize(driveSize)}`);
-    await createBridge(site, signal);
+    await createBridge(signal, site.bridge, site.bridgeAddress);
   }
   for (const n of nodes) {
-    if (mode === 'netns') await createNodeNetwork(n, site, signal);
+    if (mode === 'netns') await createNodeNetwork(n, signal, site.bridge);
     for (const d of n.drives) {
       if (mode === 'netns') await mountTmpfs(d, driveSize, signal);
       else await mkdir(d, { recursive: true });

@@ -1,8 +1,8 @@
 /** Reads the `nodes` part of an ssh stand file: hosts, command templates, timeouts. */
-import { FaultlineError } from '../../core/errors.js';
+import { FaultlineError, ExitCode } from '../../core/errors.js';
 import { mustDuration } from '../../core/units.js';
 import { checkTemplates, type Vars } from '../command/template.js';
-import type { NodeSpec } from '../index.js';
+import type { NodeSpec } from '../../core/stand-kind.js';
 
 /** Every command an ssh stand may template, with the variables each gets besides the host's. */
 export const sshCommands = {
@@ -22,6 +22,8 @@ export const sshCommands = {
   reboot: [],
   bootId: [],
   runningKernel: [],
+  /** prints the state letter (ps STAT) of each storage process, one a line: how a pause is proven */
+  serviceStates: [],
   hasModule: ['kernel', 'module'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -77,7 +79,17 @@ export interface SshConfig {
 const list = (v: string | number | undefined) =>
   v === undefined ? [] : String(v).split(',').map((s) => s.trim()).filter(Boolean);
 
+/** `spec.nodes.ssh`, validated against the driver's options schema (index.ts). */
+export interface SshOptions {
+  connectTimeout?: string;
+  commandTimeout?: string;
+  rebootTimeout?: string;
+  options?: string[];
+  sudo?: boolean;
+}
+
 export function readSshConfig(spec: NodeSpec, standName: string): SshConfig {
+  const o = (spec.ssh ?? {}) as SshOptions;
   const problems: string[] = [];
   const hosts = new Map<string, SshHost>();
   for (const [name, h] of Object.entries(spec.hosts ?? {})) {
@@ -110,15 +122,15 @@ export function readSshConfig(spec: NodeSpec, standName: string): SshConfig {
     standName,
     hosts,
     commands: { ...sshDefaults, ...given },
-    connectTimeoutMs: duration(spec.ssh?.connectTimeout, 10_000, 'connectTimeout'),
-    commandTimeoutMs: duration(spec.ssh?.commandTimeout, 120_000, 'commandTimeout'),
-    rebootTimeoutMs: duration(spec.ssh?.rebootTimeout, 15 * 60_000, 'rebootTimeout'),
-    options: spec.ssh?.options ?? [],
-    sudo: spec.ssh?.sudo ?? false,
+    connectTimeoutMs: duration(o.connectTimeout, 10_000, 'connectTimeout'),
+    commandTimeoutMs: duration(o.commandTimeout, 120_000, 'commandTimeout'),
+    rebootTimeoutMs: duration(o.rebootTimeout, 15 * 60_000, 'rebootTimeout'),
+    options: o.options ?? [],
+    sudo: o.sudo ?? false,
   };
   if (problems.length) {
     throw new FaultlineError('stand-nodes', `stand ${standName}: ${problems.length} problem(s) in nodes:\n  ${problems.join('\n  ')}`, {
-      exitCode: 2,
+      exitCode: ExitCode.invalidInput,
     });
   }
   return cfg;

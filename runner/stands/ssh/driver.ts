@@ -7,7 +7,8 @@ import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../../core/errors.js';
 import { DeadlineError, pollUntil } from '../../core/abort.js';
 import { formatDuration } from '../../core/units.js';
-import { lastLine, runCommand, type CommandResult } from '../command/run.js';
+import { runCommand, type CommandResult } from '../command/run.js';
+import { lastLine } from '../../core/child.js';
 import { isLocal, render, shellQuote, type Vars } from '../command/template.js';
 import { fillerBytes, fillerPath, parseExisting, usageScript } from '../command/disk.js';
 import type { SshCommand, SshConfig, SshHost } from './config.js';
@@ -159,8 +160,14 @@ export class SshNodeDriver implements NodeDriver {
     }
   }
 
-  private async runningKernel(node: string, signal: AbortSignal): Promise<string> {
+  async runningKernel(node: string, signal: AbortSignal): Promise<string> {
     return lastLine((await this.ok(node, 'runningKernel', {}, signal)).stdout);
+  }
+
+  /** The state letter of each storage process (commands.serviceStates prints ps STAT, one a line). */
+  async serviceStates(node: string, signal: AbortSignal): Promise<string[]> {
+    const out = (await this.ok(node, 'serviceStates', {}, signal)).stdout;
+    return out.split('\n').map((l) => l.trim()[0]).filter((c): c is string => !!c);
   }
 
   /** partition/heal on every grouped node at once; peers are the nodes of the other groups. */

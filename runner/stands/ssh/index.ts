@@ -1,13 +1,13 @@
-/** `nodes.driver: ssh`: the driver plus the capabilities its templates give the stand. */
+/** `nodes.driver: ssh`: real hosts over ssh; the capabilities follow from the templates given. */
 import type { Capability } from '../../core/contracts.js';
-import type { MadeNodeDriver, NodeDriverInput } from '../node-drivers.js';
-import type { NodeSpec } from '../index.js';
+import type { MadeNodeDriver, NodeDriverInput, NodeDriverKind, NodeSpec } from '../../core/stand-kind.js';
+import { durationSchema } from '../../spec/fragments.js';
 import { supportedView, type NodeOp } from '../command/view.js';
 import { readSshConfig, type SshCommand } from './config.js';
 import { SshNodeDriver } from './driver.js';
 
-/** Which driver methods exist, given the templates they (and their undo) need. */
-const needs: Record<NodeOp, SshCommand[]> = {
+/** Which driver methods exist, given the templates they (and their undo) need; unlisted ones never do. */
+const needs: Partial<Record<NodeOp, SshCommand[]>> = {
   powerOff: ['powerOff', 'powerOn'],
   powerOn: ['powerOn'],
   kill: ['kill', 'start'],
@@ -23,12 +23,14 @@ const needs: Record<NodeOp, SshCommand[]> = {
   bootKernel: ['bootKernel'],
   setBootKernel: ['setBootKernel', 'bootKernel', 'reboot', 'bootId', 'runningKernel'],
   hasModule: ['hasModule'],
+  runningKernel: ['runningKernel'],
+  serviceStates: ['serviceStates'],
 };
 
-export function sshNodeDriver(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
+function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
   const cfg = readSshConfig(spec, input.standName);
   const driver = new SshNodeDriver(cfg);
-  const ops = (Object.keys(needs) as NodeOp[]).filter((op) => needs[op].every((c) => driver.has(c)));
+  const ops = (Object.keys(needs) as NodeOp[]).filter((op) => needs[op]!.every((c) => driver.has(c)));
   const hostsWithDrives = [...cfg.hosts.values()].filter((h) => h.drives.length).length;
   const usable = ops.filter((op) => (op === 'fillDisk' || op === 'fillPath' || op === 'clearFill' ? hostsWithDrives > 0 : true));
   const caps: Capability[] = [];
@@ -38,3 +40,20 @@ export function sshNodeDriver(spec: NodeSpec, input: NodeDriverInput): MadeNodeD
   if (usable.includes('setBootKernel')) caps.push('kernel');
   return { driver: supportedView(driver, usable), capabilities: caps };
 }
+
+export const sshDriver: NodeDriverKind = {
+  driver: 'ssh',
+  summary: 'real hosts over ssh (OpenSSH client, BatchMode); BMC and boot commands as templates',
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      connectTimeout: { ...durationSchema, description: 'ssh ConnectTimeout (default 10s)' },
+      commandTimeout: { ...durationSchema, description: 'bound of one command (default 120s)' },
+      rebootTimeout: { ...durationSchema, description: 'setBootKernel: bound for the host to come back (default 15m)' },
+      options: { type: 'array', items: { type: 'string' }, description: "ssh -o options; they win over faultline's defaults except BatchMode=yes" },
+      sudo: { type: 'boolean', description: 'run every remote command through sudo -n sh -c (for a non-root user)' },
+    },
+  },
+  make,
+};

@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { NodeDriver } from '../../../runner/core/contracts.js';
 import { FaultlineError } from '../../../runner/core/errors.js';
-import { loadStandFile, type NodeSpec } from '../../../runner/stands/index.js';
-import { nodeDriverFor } from '../../../runner/stands/node-drivers.js';
+import { loadStandFile } from '../../../runner/stands/stand-file.js';
+import type { NodeSpec } from '../../../runner/core/stand-kind.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+import { kindDriver } from '../../../runner/stands/kind/index.js';
 import { DockerShim, type ShimContainer } from './docker-shim.js';
 
 const up = (): ShimContainer => ({ running: true, paused: false, networks: ['kind'] });
@@ -22,7 +24,7 @@ const nets = (c: string) => ['inspect', '--type', 'container', '--format', '{{js
 
 function driver(kind: NodeSpec['kind'] = {}, commands: Record<string, string> = {}): NodeDriver {
   const spec: NodeSpec = { driver: 'kind', kind, commands, hosts: { 'control-plane': {}, worker: {}, 'fl-worker2': { drives: '/data' } } };
-  return nodeDriverFor(spec, { standName: 'kind-fl', kube }).driver;
+  return kindDriver.make(spec, { standName: 'kind-fl', kube }).driver;
 }
 
 describe('kind node driver (docker CLI shim: no Docker engine here)', function () {
@@ -130,7 +132,7 @@ describe('kind node driver (docker CLI shim: no Docker engine here)', function (
   });
 
   it('a missing container is an error naming node, container and cluster', async () => {
-    const d = nodeDriverFor({ driver: 'kind', hosts: { worker3: {} } }, { standName: 'kind-fl', kube }).driver;
+    const d = kindDriver.make({ driver: 'kind', hosts: { worker3: {} } }, { standName: 'kind-fl', kube }).driver;
     await assert.rejects(d.powerOff!('worker3', signal()), (e: FaultlineError) => {
       assert.match(e.message, /kind node worker3 \(container fl-worker3\): docker inspect exited 1: .*No such container: fl-worker3/);
       assert.match(e.hint ?? '', /kind cluster "fl" up/);
@@ -153,8 +155,8 @@ describe('kind node driver (docker CLI shim: no Docker engine here)', function (
   });
 
   it('ships an example kind stand file that validates', async () => {
-    const sf = await loadStandFile(fileURLToPath(new URL('../../../../stands/examples/kind.yaml', import.meta.url)));
-    const made = nodeDriverFor(sf.spec.nodes!, { standName: sf.metadata.name, kube: { kc: undefined as never, context: sf.spec.kubernetes!.context! } });
+    const sf = await loadStandFile(fileURLToPath(new URL('../../../../stands/examples/kind.yaml', import.meta.url)), defaultCatalog());
+    const made = kindDriver.make(sf.spec.nodes!, { standName: sf.metadata.name, kube: { kc: undefined as never, context: sf.spec.kubernetes!.context! } });
     assert.deepEqual(made.capabilities, ['nodes', 'network', 'disk']);
     assert.deepEqual(made.driver.list(), ['rustfs-control-plane', 'rustfs-worker', 'rustfs-worker2']);
     assert.equal(typeof made.driver.kill, 'function');

@@ -13,9 +13,9 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Stand } from '../../../runner/core/contracts.js';
 import { pollUntil } from '../../../runner/core/abort.js';
 import { cacheDir } from '../../../runner/core/files.js';
-import { embeddedStand } from '../../../runner/stands/embedded.js';
-import type { StandIO } from '../../../runner/stands/embedded.js';
-import { isReady, waitFor } from '../../../runner/stands/kwok/api.js';
+import type { StandIO } from '../../../runner/core/stand-kind.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+import { isReady, waitFor } from '../../../runner/stands/control-plane/api.js';
 import { opts } from '../../../runner/kube/client.js';
 import type { KubeObject } from '../../../runner/kube/watch.js';
 
@@ -24,7 +24,7 @@ import { GRACE_S } from '../../../runner/stands/kwok/components.js';
 import { kwokStand } from '../../../runner/stands/kwok/index.js';
 import { COMPONENTS, layout } from '../../../runner/stands/kwok/layout.js';
 import { ZONE_LABEL } from '../../../runner/stands/kwok/nodes.js';
-import { findOurs, isAlive } from '../../../runner/stands/kwok/processes.js';
+import { findOurs, runs } from '../../../runner/core/proc.js';
 import { readState } from '../../../runner/stands/kwok/state.js';
 
 const UP_MS = 70 * 60_000; // includes building the tools when the cache is cold
@@ -48,7 +48,7 @@ describe('kwok stand (real control plane)', function () {
 
   after(async function () {
     this.timeout(2 * 60_000);
-    await kwokStand.down(io(60_000)).catch(() => {});
+    await kwokStand.down('kwok', io(60_000)).catch(() => {});
     if (saved.state === undefined) delete process.env.FAULTLINE_STATE;
     else process.env.FAULTLINE_STATE = saved.state;
     if (saved.base === undefined) delete process.env.FAULTLINE_KWOK_PORT_BASE;
@@ -58,13 +58,13 @@ describe('kwok stand (real control plane)', function () {
   });
 
   it('is registered as an embedded stand', async () => {
-    assert.equal(await embeddedStand('kwok'), kwokStand);
+    assert.equal(defaultCatalog().stands.get('kwok'), kwokStand);
   });
 
   it('comes up with the API and 4 nodes Ready and prints the kubeconfig path', async function () {
     this.timeout(UP_MS);
     const t = Date.now();
-    await kwokStand.up({}, io(UP_MS));
+    await kwokStand.up('kwok', {}, io(UP_MS));
     timings.upMs = Date.now() - t;
     const l = layout();
     assert.equal(l.root, join(tmp, 'kwok'));
@@ -73,8 +73,8 @@ describe('kwok stand (real control plane)', function () {
     const state = await readState(l);
     assert.ok(state?.readyAt);
     assert.deepEqual(state.processes.map((p) => p.component), [...COMPONENTS]);
-    assert.ok(state.processes.every(isAlive));
-    stand = await kwokStand.open(signal());
+    assert.ok(state.processes.every(runs));
+    stand = await kwokStand.open('kwok', signal());
   });
 
   it('is a stand with kubernetes and nodes, no s3', () => {
@@ -197,7 +197,7 @@ describe('kwok stand (real control plane)', function () {
   });
 
   it('shows components and nodes in status', async () => {
-    const s = await kwokStand.status(io(30_000));
+    const s = await kwokStand.status('kwok', io(30_000));
     assert.equal(s.up, true, s.lines.join('\n'));
     for (const c of COMPONENTS) assert.ok(s.lines.some((l) => l.startsWith(c) && l.endsWith('healthy') && !l.endsWith('unhealthy')), `${c} healthy in:\n${s.lines.join('\n')}`);
     assert.equal(s.lines.filter((l) => /^node node\d zone-[ab] Ready/.test(l)).length, 4, s.lines.join('\n'));
@@ -205,7 +205,7 @@ describe('kwok stand (real control plane)', function () {
 
   it('says it is already up instead of starting twice', async () => {
     const before = (await readState(layout()))!.processes.map((p) => p.pid);
-    await kwokStand.up({}, io(60_000));
+    await kwokStand.up('kwok', {}, io(60_000));
     assert.match(lines.at(-2) ?? '', /already up/);
     assert.deepEqual((await readState(layout()))!.processes.map((p) => p.pid), before);
   });
@@ -215,13 +215,13 @@ describe('kwok stand (real control plane)', function () {
     const l = layout();
     const procs = (await readState(l))!.processes;
     const t = Date.now();
-    await kwokStand.down(io(60_000));
+    await kwokStand.down('kwok', io(60_000));
     timings.downMs = Date.now() - t;
-    assert.ok(procs.every((p) => !isAlive(p)), 'every recorded process is gone');
+    assert.ok(procs.every((p) => !runs(p)), 'every recorded process is gone');
     assert.deepEqual(await findOurs(l.root, cacheDir('tools')), []);
     assert.equal(await exists(l.root), false);
-    await assert.rejects(kwokStand.open(signal()), (err: { code?: string }) => err.code === 'stand-down');
-    const s = await kwokStand.status(io(10_000));
+    await assert.rejects(kwokStand.open('kwok', signal()), (err: { code?: string }) => err.code === 'stand-down');
+    const s = await kwokStand.status('kwok', io(10_000));
     assert.equal(s.up, false);
   });
 
@@ -229,14 +229,14 @@ describe('kwok stand (real control plane)', function () {
     this.timeout(UP_MS);
     const l = layout();
     const t = Date.now();
-    await kwokStand.up({}, io(UP_MS));
+    await kwokStand.up('kwok', {}, io(UP_MS));
     timings.secondUpMs = Date.now() - t;
     const procs = (await readState(l))!.processes;
     assert.equal(procs.length, COMPONENTS.length);
     await rm(l.stateFile);
     assert.equal((await findOurs(l.root, cacheDir('tools'))).length, COMPONENTS.length);
-    await kwokStand.down(io(60_000));
-    assert.ok(procs.every((p) => !isAlive(p)), 'every process is gone');
+    await kwokStand.down('kwok', io(60_000));
+    assert.ok(procs.every((p) => !runs(p)), 'every process is gone');
     assert.equal(await exists(l.root), false);
   });
 });

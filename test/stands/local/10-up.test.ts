@@ -6,15 +6,15 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, CreateBucketCo
 import { localStand } from '../../../runner/stands/local/index.js';
 import { readState } from '../../../runner/stands/local/state.js';
 import { mountsUnder } from '../../../runner/stands/local/drives.js';
-import { pidsInNetns, isAlive } from '../../../runner/stands/local/processes.js';
-import { resolveStand } from '../../../runner/stands/index.js';
+import { pidsInNetns, isAlive } from '../../../runner/core/proc.js';
+import { resolveStand } from '../../../runner/stands/resolve.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
 import { recordingIO, s3Of, useLocalStand } from './helpers.js';
 
 describe('local stand: up', function () {
   const h = useLocalStand();
 
   it('answers healthy, and its metrics show one erasure set of 16 drives, all online', async () => {
-    if (h.upMs !== undefined) console.log(`      stand up took ${(h.upMs / 1000).toFixed(1)} s`);
     const stand = h.stand();
     const health = await fetch(stand.healthUrl!, { signal: AbortSignal.timeout(5000) });
     assert.equal(health.status, 200);
@@ -76,15 +76,15 @@ describe('local stand: up', function () {
     const texts = [await readFile(`${state.root}/state.json`, 'utf8')];
     for (const rec of Object.values(state.nodes)) texts.push(await readFile(rec.layout.log, 'utf8'));
     const io = recordingIO();
-    await localStand.up({}, io);
-    texts.push(io.lines.join('\n'), (await localStand.status(recordingIO())).lines.join('\n'));
+    await localStand.up('local', {}, io);
+    texts.push(io.lines.join('\n'), (await localStand.status('local', recordingIO())).lines.join('\n'));
     for (const t of texts) assert.ok(!t.includes(secretAccessKey), 'secret leaked');
   });
 
   it('up again is a no-op that says so', async () => {
     const before = (await readState())!;
     const io = recordingIO();
-    await localStand.up({}, io);
+    await localStand.up('local', {}, io);
     assert.match(io.lines.join('\n'), /already up.*nothing to do/);
     const after = (await readState())!;
     assert.deepEqual(Object.values(after.nodes).map((n) => n.pid), Object.values(before.nodes).map((n) => n.pid));
@@ -92,7 +92,7 @@ describe('local stand: up', function () {
   });
 
   it('status shows health, every node with its address and process, and every drive with used/size', async () => {
-    const { up, lines } = await localStand.status(recordingIO());
+    const { up, lines } = await localStand.status('local', recordingIO());
     assert.equal(up, true);
     const text = lines.join('\n');
     assert.match(text, /cluster health: HTTP 200/);
@@ -120,7 +120,7 @@ describe('local stand: up', function () {
   });
 
   it('resolves `--stand local` through stands/local.yaml', async () => {
-    const stand = await resolveStand('local', AbortSignal.timeout(30_000));
+    const stand = await resolveStand('local', defaultCatalog(), AbortSignal.timeout(30_000));
     assert.equal(stand.s3!.endpoint, 'http://10.251.0.11:9000');
     assert.match(stand.ref, /stands\/local\.yaml$/);
     assert.ok(stand.nodes?.powerOff);

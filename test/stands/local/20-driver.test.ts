@@ -4,7 +4,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { readFile, writeFile, rm, stat } from 'node:fs/promises';
 import { PutObjectCommand, GetObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { FaultlineError } from '../../../runner/core/errors.js';
-import { procState } from '../../../runner/stands/local/processes.js';
+import { procState } from '../../../runner/core/proc.js';
 import { usage } from '../../../runner/stands/local/drives.js';
 import { netnsTables } from '../../../runner/stands/local/network.js';
 import { STOCK_KERNEL, XR_KERNEL } from '../../../runner/stands/local/kernel.js';

@@ -10,14 +10,17 @@ import { join } from 'node:path';
 import { PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { stateDir } from '../../../runner/core/files.js';
 import { UnsupportedError } from '../../../runner/core/errors.js';
-import { faults } from '../../../runner/faults/index.js';
 import { localStand } from '../../../runner/stands/local/index.js';
 import { standRoot, statePath } from '../../../runner/stands/local/layout.js';
 import { mountsUnder } from '../../../runner/stands/local/drives.js';
-import { isAlive, pidsMatching } from '../../../runner/stands/local/processes.js';
-import { acquireLock, readState } from '../../../runner/stands/local/state.js';
+import { isAlive, pidsMatching } from '../../../runner/core/proc.js';
+import { readState } from '../../../runner/stands/local/state.js';
+import { acquireLock } from '../../../runner/core/lock.js';
 import { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
 import { contextFor, recordingIO, s3Of, standIsUp, waitHttp } from './helpers.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+
+const { faults } = defaultCatalog();
 
 /** Everything of the stand that could be left on the system, by name. */
 async function leftovers(): Promise<string[]> {
@@ -44,21 +47,21 @@ describe('local stand: down (last suite)', function () {
     this.timeout(40 * 60_000);
     release = await acquireLock(stateDir('local.tests.lock'), AbortSignal.timeout(31 * 60_000), 30 * 60_000, 'other test runs on the local stand');
     was = await standIsUp();
-    if (!was) await localStand.up({}, recordingIO());
+    if (!was) await localStand.up('local', {}, recordingIO());
   });
 
   after(async function () {
     this.timeout(400_000);
     try {
       // Leave the machine as this suite found it.
-      if (was && !(await standIsUp())) await localStand.down(recordingIO()).then(() => localStand.up({}, recordingIO()));
+      if (was && !(await standIsUp())) await localStand.down('local', recordingIO()).then(() => localStand.up('local', {}, recordingIO()));
     } finally {
       await release?.();
     }
   });
 
   it('removes every process, namespace, link, mount, nft table and state file it made', async () => {
-    const stand = await localStand.open(AbortSignal.timeout(30_000));
+    const stand = await localStand.open('local', AbortSignal.timeout(30_000));
     // leave some fault state behind too: a powered-off node (nft table in its namespace), a partition and a fill
     await stand.nodes!.powerOff!('node4', AbortSignal.timeout(30_000));
     await stand.nodes!.partition!([['node1'], ['node2']], AbortSignal.timeout(30_000));
@@ -66,29 +69,29 @@ describe('local stand: down (last suite)', function () {
     const pids = Object.values((await readState())!.nodes).map((n) => n.pid!);
     const io = recordingIO();
     const t = Date.now();
-    await localStand.down(io);
+    await localStand.down('local', io);
     console.log(`      stand down took ${((Date.now() - t) / 1000).toFixed(1)} s: ${io.lines.join(' ')}`);
     assert.deepEqual(await leftovers(), []);
     for (const pid of pids) assert.equal(await isAlive(pid), false, `pid ${pid}`);
     assert.match(io.lines.join('\n'), /removed 3 processes, 4 namespaces, \d+ links?, 16 mounts and the state dir/);
     const again = recordingIO();
-    await localStand.down(again);
+    await localStand.down('local', again);
     assert.match(again.lines.join('\n'), /not up; nothing to remove/);
-    await assert.rejects(localStand.open(AbortSignal.timeout(10_000)), (e: { code: string; hint: string }) => e.code === 'stand-not-up' && e.hint === 'faultline stand up local');
+    await assert.rejects(localStand.open('local', AbortSignal.timeout(10_000)), (e: { code: string; hint: string }) => e.code === 'stand-not-up' && e.hint === 'faultline stand up local');
   });
 
   it('after a crash (no state.json), up clears the leftovers and down still removes everything by name', async function () {
-    await localStand.up({}, recordingIO());
+    await localStand.up('local', {}, recordingIO());
     await rm(statePath());
     const io = recordingIO();
-    await localStand.up({}, io);
+    await localStand.up('local', {}, io);
     assert.match(io.lines.join('\n'), /leftovers of an earlier local stand/);
-    const stand = await localStand.open(AbortSignal.timeout(30_000));
+    const stand = await localStand.open('local', AbortSignal.timeout(30_000));
     assert.equal(await waitHttp(stand.healthUrl!, 60_000).then(() => 'healthy'), 'healthy');
     await rm(statePath());
-    await assert.rejects(localStand.open(AbortSignal.timeout(10_000)), (e: { code: string }) => e.code === 'stand-not-up');
-    assert.match((await localStand.status(recordingIO())).lines.join('\n'), /leftovers: 4 namespaces, 16 mounts, 4 processes, bridge/);
-    await localStand.down(recordingIO());
+    await assert.rejects(localStand.open('local', AbortSignal.timeout(10_000)), (e: { code: string }) => e.code === 'stand-not-up');
+    assert.match((await localStand.status('local', recordingIO())).lines.join('\n'), /leftovers: 4 namespaces, 16 mounts, 4 processes, bridge/);
+    await localStand.down('local', recordingIO());
     assert.deepEqual(await leftovers(), []);
   });
 
@@ -97,7 +100,7 @@ describe('local stand: down (last suite)', function () {
     await chmod(dir, 0o777);
     const script = `
       const { localStand } = await import(${JSON.stringify(new URL('../../../runner/stands/local/index.js', import.meta.url).href)});
-      try { await localStand.up({}, { signal: AbortSignal.timeout(30000), log: () => {} }); console.log('{"up":true}'); }
+      try { await localStand.up('local', {}, { signal: AbortSignal.timeout(30000), log: () => {} }); console.log('{"up":true}'); }
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); }`;
     const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH, FAULTLINE_STATE: dir, HOME: dir },
@@ -113,9 +116,9 @@ describe('local stand: down (last suite)', function () {
 
   it('loopback-only mode: 4 MinIO on 127.0.0.1 serve S3; network and disk faults are unsupported, process faults work', async function () {
     const io = recordingIO();
-    await localStand.up({ loopback: true }, io);
+    await localStand.up('local', { loopback: true }, io);
     try {
-      const stand = await localStand.open(AbortSignal.timeout(30_000));
+      const stand = await localStand.open('local', AbortSignal.timeout(30_000));
       assert.equal(stand.s3!.endpoint, 'http://127.0.0.1:19001');
       assert.ok(!stand.capabilities.has('network') && !stand.capabilities.has('disk'));
       assert.match(stand.unsupported.get('network')!, /loopback-only mode/);
@@ -144,7 +147,7 @@ describe('local stand: down (last suite)', function () {
       await d.start!('node3', s);
       await waitHttp('http://127.0.0.1:19003/minio/health/live', 60_000);
     } finally {
-      await localStand.down(recordingIO());
+      await localStand.down('local', recordingIO());
     }
     assert.deepEqual(await leftovers(), []);
   });

@@ -4,14 +4,14 @@ import { connect as tcpConnect } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, Stand, TimelineEvent } from '../../../runner/core/contracts.js';
 import { pollUntil } from '../../../runner/core/abort.js';
-import type { StandIO } from '../../../runner/stands/embedded.js';
-import { localStandFor } from '../../../runner/stands/local/index.js';
+import type { StandIO } from '../../../runner/core/stand-kind.js';
+import { localStand } from '../../../runner/stands/local/index.js';
 import { siteOf } from '../../../runner/stands/local/layout.js';
-import { storageServer, type ServerName } from '../../../runner/stands/local/servers/index.js';
+import { storageServer } from '../../../runner/stands/local/servers/index.js';
 import { presence, isUp } from '../../../runner/stands/local/presence.js';
 import { STOCK_KERNEL } from '../../../runner/stands/local/kernel.js';
 import { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
-import { acquireLock } from '../../../runner/stands/local/state.js';
+import { acquireLock } from '../../../runner/core/lock.js';
 import { stateDir } from '../../../runner/core/files.js';
 
 const TEST_LOCK_WAIT_MS = 30 * 60_000;
@@ -31,50 +31,32 @@ export async function standIsUp(name = 'local'): Promise<boolean> {
 export interface StandHandle {
   stand(): Stand;
   driver(): LocalNodeDriver;
-  /** whether the suite found it up (and so must leave it up) */
-  wasUp(): boolean;
-  upMs?: number;
 }
 
 /**
- * Registers before/after hooks: the stand is brought up if it is not, and taken down
- * afterwards only if this suite brought it up. After every test all faults are undone.
- * `name` and `server` pick another local stand (its own namespaces, bridge and subnet).
+ * Registers hooks around a suite on a local stand (`local`, or a named one such as
+ * `local-seaweedfs`), which the global fixture (test/global-stands.ts) brought up: take
+ * turns with other test runs, open it, and undo every fault after every test.
  */
-export function useLocalStand(name = 'local', server?: ServerName, opts: { keepUp?: boolean } = {}): StandHandle {
-  const local = localStandFor(name);
+export function useLocalStand(name = 'local'): StandHandle {
   let stand: Stand | undefined;
-  let was = false;
   let release: (() => Promise<void>) | undefined;
   const h: StandHandle = {
     stand: () => stand!,
     driver: () => stand!.nodes as LocalNodeDriver,
-    wasUp: () => was,
   };
   before(async function () {
-    this.timeout(TEST_LOCK_WAIT_MS + 3_700_000);
+    this.timeout(TEST_LOCK_WAIT_MS + 60_000);
     // Suites in other mocha processes inject faults into the same stand: take turns.
-    release = await acquireLock(stateDir(`${name}.tests.lock`), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, 'other test runs on the local stand');
-    was = await standIsUp(name);
-    if (!was) {
-      const started = Date.now();
-      // a first SeaweedFS or RustFS up may build it (RustFS is built ahead, see README)
-      await local.up(server ? { server } : {}, recordingIO(60 * 60_000));
-      h.upMs = Date.now() - started;
-    }
-    stand = await local.open(AbortSignal.timeout(30_000));
+    release = await acquireLock(stateDir(`${name}.tests.lock`), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, `other test runs on the ${name} stand`);
+    stand = await localStand.open(name, AbortSignal.timeout(30_000));
   });
   afterEach(async function () {
     this.timeout(300_000);
     if (stand) await restoreAll(stand);
   });
-  after(async function () {
-    this.timeout(120_000);
-    try {
-      if (!was && !opts.keepUp && (await standIsUp(name))) await local.down(recordingIO());
-    } finally {
-      await release?.();
-    }
+  after(async () => {
+    await release?.();
   });
   return h;
 }
@@ -100,7 +82,7 @@ export async function restoreAll(stand: Stand): Promise<void> {
 export async function waitAllLive(stand: Stand, ms: number): Promise<void> {
   const signal = AbortSignal.timeout(ms + 5000);
   const st = (stand.nodes as LocalNodeDriver).layouts();
-  const live = storageServer((stand.storage?.server ?? 'minio') as ServerName).livePath;
+  const live = storageServer(stand.storage?.server ?? 'minio').livePath;
   for (const n of st) await waitHttp(`http://${n.address}:${n.port}${live}`, ms, signal);
   await waitHttp(stand.healthUrl!, ms, signal);
 }

@@ -1,6 +1,7 @@
 /**
- * One sweep over several named local stands gives one matrix with a column per server; taking
- * one of them down leaves the others serving.
+ * One sweep over several named local stands (the global fixture brings them up:
+ * FAULTLINE_TEST_STANDS=local-minio,local-seaweedfs[,local-rustfs]) gives one matrix with a
+ * column per server; taking one of them down leaves the others serving.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtemp } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../../runner/core/files.js';
 import type { Matrix, RunRecord } from '../../../runner/report/record.js';
-import { localStandFor } from '../../../runner/stands/local/index.js';
+import { localStand } from '../../../runner/stands/local/index.js';
 import { siteOf } from '../../../runner/stands/local/layout.js';
 import type { ServerName } from '../../../runner/stands/local/servers/index.js';
 import { recordingIO, useLocalStand } from '../local/helpers.js';
@@ -24,7 +25,7 @@ export function matrixSuite(servers: ServerName[]): void {
   const names = servers.map((s) => `local-${s}`);
 
   describe(`one sweep over ${names.join(', ')}`, function () {
-    const handles = servers.map((s, i) => useLocalStand(names[i], s, { keepUp: true }));
+    const handles = names.map((n) => useLocalStand(n));
 
     it('gives one matrix of the state-authority suite with a column per server, every gate measured', async function () {
       this.timeout(60 * 60_000);
@@ -54,17 +55,17 @@ export function matrixSuite(servers: ServerName[]): void {
   // outside the suite above, whose hooks restore faults on the stands this takes down
   describe(`stand down among ${names.join(', ')}`, function () {
     it('stand down of one named stand leaves the others serving and untouched', async function () {
-      this.timeout(600_000);
+      this.timeout(900_000);
       const [gone, ...kept] = names;
-      const keptStands = await Promise.all(kept.map((n) => localStandFor(n).open(AbortSignal.timeout(30_000))));
-      await localStandFor(gone!).down(recordingIO());
+      const keptStands = await Promise.all(kept.map((n) => localStand.open(n, AbortSignal.timeout(30_000))));
+      await localStand.down(gone!, recordingIO());
       assert.deepEqual(await leftoversOf(siteOf(gone)), []);
       for (const s of keptStands) {
         const res = await fetch(s.healthUrl!, { signal: AbortSignal.timeout(10_000) });
         assert.equal(res.status, 200, `${s.name} still healthy`);
       }
-      for (const n of kept) await localStandFor(n).down(recordingIO());
-      for (const n of kept) assert.deepEqual(await leftoversOf(siteOf(n)), []);
+      // left up as the fixture brought it
+      await localStand.up(gone!, {}, recordingIO(600_000));
     });
   });
 }

@@ -1,20 +1,21 @@
 /**
- * The server seam with each server really running: a named local stand with `--server X`
- * comes up on its own names and subnet, serves S3, survives one node's power cut, says in
- * status which server runs, skips probes of admin APIs the server lacks, and `stand down`
- * leaves nothing of its own and touches no other stand.
+ * The server seam with each server really running: a named local stand `local-<server>`
+ * (brought up by the global fixture: FAULTLINE_TEST_STANDS=local-<server>) runs on its own
+ * names and subnet, serves S3, survives one node's power cut, says in status which server
+ * runs, skips probes of admin APIs the server lacks; `stand down` leaves nothing of its own
+ * and touches no other stand, and `stand up` brings it back.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import type { Stand } from '../../../runner/core/contracts.js';
 import { evaluateGate } from '../../../runner/engine/gate.js';
-import { probes } from '../../../runner/probes/index.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
 import type { GatePlan } from '../../../runner/scenario/types.js';
 import { mountsUnder } from '../../../runner/stands/local/drives.js';
-import { localStandFor } from '../../../runner/stands/local/index.js';
+import { localStand } from '../../../runner/stands/local/index.js';
 import { siteOf, standRoot, type Site } from '../../../runner/stands/local/layout.js';
-import { pidsInNetns, pidsMatching } from '../../../runner/stands/local/processes.js';
+import { pidsInNetns, pidsMatching } from '../../../runner/core/proc.js';
 import type { ServerName } from '../../../runner/stands/local/servers/index.js';
 import type { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
 import { contextFor, recordingIO, restoreAll, standIsUp, useLocalStand } from '../local/helpers.js';
@@ -28,7 +29,7 @@ export async function leftoversOf(site: Site): Promise<string[]> {
   if (links.length) found.push(`links ${links.length}`);
   const mounts = await mountsUnder(standRoot(site));
   if (mounts.length) found.push(`mounts ${mounts.map((m) => m.target).join(' ')}`);
-  const procs = await pidsMatching((argv) => argv.some((a) => a.includes(standRoot(site) + '/')));
+  const procs = await pidsMatching((argv: string[]) => argv.some((a: string) => a.includes(standRoot(site) + '/')));
   if (procs.length) found.push(`processes ${procs.join(' ')}`);
   if (await stat(standRoot(site)).then(() => true, () => false)) found.push('state dir');
   return found;
@@ -46,7 +47,7 @@ async function gate(stand: Stand, probe: string, spec: unknown, ms = 60_000) {
   return evaluateGate({
     step: 0,
     plan: { name: probe, probe, spec, mode: 'within', expectFail: false, boundMs: ms } satisfies GatePlan,
-    probe: probes.get(probe)!,
+    probe: defaultCatalog().probes.get(probe)!,
     ctx: contextFor(stand, ms + 30_000),
     startedAt: Date.now(),
     progress: () => {},
@@ -57,12 +58,10 @@ export function serverSuite(server: ServerName): void {
   const name = `local-${server}`;
   const site = siteOf(name);
 
-  describe(`local stand with --server ${server} --name ${name}`, function () {
-    // left up for the down suite below, which owns taking it down
-    const h = useLocalStand(name, server, { keepUp: true });
+  describe(`local stand ${name} (the server its suffix names)`, function () {
+    const h = useLocalStand(name);
 
     it('runs on its own names and subnet, and status names the server', async () => {
-      if (h.upMs !== undefined) console.log(`      ${name} up took ${(h.upMs / 1000).toFixed(1)} s`);
       const stand = h.stand();
       assert.equal(stand.storage?.server, server);
       assert.equal(stand.name, name);
@@ -71,7 +70,7 @@ export function serverSuite(server: ServerName): void {
         const addr = execFileSync('ip', ['-n', `${site.prefix}-node${i}`, '-4', '-o', 'addr', 'show']).toString();
         assert.match(addr, new RegExp(`inet 10\\.251\\.${site.index}\\.1${i}/24`));
       }
-      const st = await localStandFor(name).status(recordingIO());
+      const st = await localStand.status(name, recordingIO());
       assert.equal(st.up, true);
       assert.match(st.lines.join('\n'), new RegExp(`server: ${server} `));
       for (const n of (stand.nodes as LocalNodeDriver).layouts()) assert.ok((await h.driver().servicePids(n.name)).length >= 1, `${n.name} runs ${server}`);
@@ -113,16 +112,21 @@ export function serverSuite(server: ServerName): void {
     });
   });
 
-  describe(`${name}: stand down`, function () {
-    it('removes everything of its own and nothing of the default stand', async function () {
-      this.timeout(300_000);
-      assert.ok(await standIsUp(name), `${name} is up (the suite above left it up)`);
+  describe(`${name}: stand down and up again`, function () {
+    it('down removes everything of its own and nothing of the default stand; up brings it back', async function () {
+      this.timeout(900_000);
+      assert.ok(await standIsUp(name), `${name} is up (the global fixture brought it up)`);
       const before = await defaultStandFootprint();
       const t0 = Date.now();
-      await localStandFor(name).down(recordingIO());
+      await localStand.down(name, recordingIO());
       console.log(`      ${name} down took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       assert.deepEqual(await leftoversOf(site), []);
       assert.equal(await defaultStandFootprint(), before, 'the local stand (fl-node*) is untouched');
+      // left up as the fixture brought it, for the suites after this one
+      const t1 = Date.now();
+      await localStand.up(name, {}, recordingIO(600_000));
+      console.log(`      ${name} up took ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+      assert.equal((await localStand.open(name, AbortSignal.timeout(30_000))).storage?.server, server);
     });
   });
 }

@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { FaultlineError, UnsupportedError } from '../../../runner/core/errors.js';
-import { loadStandFile, type NodeSpec } from '../../../runner/stands/index.js';
-import { nodeDriverFor } from '../../../runner/stands/node-drivers.js';
+import { loadStandFile } from '../../../runner/stands/stand-file.js';
+import type { NodeSpec } from '../../../runner/core/stand-kind.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+import { sshDriver } from '../../../runner/stands/ssh/index.js';
 import { render, shellQuote } from '../../../runner/stands/command/template.js';
 import { fillerBytes } from '../../../runner/stands/command/disk.js';
 import { readSshConfig } from '../../../runner/stands/ssh/config.js';
@@ -41,7 +43,7 @@ describe('ssh driver configuration', () => {
   });
 
   it('offers only what the templates (and their undo) cover', () => {
-    const made = nodeDriverFor(spec({ powerOff: 'local: ipmitool -H {{bmc}} chassis power off', start: 'systemctl start minio', pause: 'kill -STOP 1' }), {
+    const made = sshDriver.make(spec({ powerOff: 'local: ipmitool -H {{bmc}} chassis power off', start: 'systemctl start minio', pause: 'kill -STOP 1' }), {
       standName: 'big',
     });
     const d = made.driver;
@@ -83,8 +85,8 @@ describe('ssh driver configuration', () => {
   });
 
   it('ships an example ssh stand file that validates and gives every capability', async () => {
-    const sf = await loadStandFile(example('ssh.yaml'));
-    const made = nodeDriverFor(sf.spec.nodes!, { standName: sf.metadata.name });
+    const sf = await loadStandFile(example('ssh.yaml'), defaultCatalog());
+    const made = sshDriver.make(sf.spec.nodes!, { standName: sf.metadata.name });
     assert.deepEqual(made.capabilities.sort(), ['disk', 'kernel', 'network', 'nodes']);
     assert.deepEqual(made.driver.list(), ['bumble', 'hornet', 'wasp', 'moth']);
   });

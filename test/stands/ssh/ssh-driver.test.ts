@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { NodeDriver } from '../../../runner/core/contracts.js';
 import { FaultlineError } from '../../../runner/core/errors.js';
-import { nodeDriverFor } from '../../../runner/stands/node-drivers.js';
+import { sshDriver } from '../../../runner/stands/ssh/index.js';
 import { SshTestbed, missingTools, testbedSpec, type TestHost } from './testbed.js';
 
 /** The pretend storage service is a copy of sleep named per host; pkill -x never matches the shell running it. */
@@ -60,7 +60,7 @@ describe('ssh node driver on real sshd test hosts', function () {
     if (missing.length) throw new Error(`the ssh test hosts need: ${missing.join(', ')}`);
     await bed.up(2);
     [h1, h2] = bed.hosts as [TestHost, TestHost];
-    d = nodeDriverFor(testbedSpec(bed, serviceCommands), { standName: 'sshbed' }).driver;
+    d = sshDriver.make(testbedSpec(bed, serviceCommands), { standName: 'sshbed' }).driver;
   });
 
   after(async () => {
@@ -84,7 +84,7 @@ describe('ssh node driver on real sshd test hosts', function () {
     const spec = testbedSpec(bed, { start: "printf '%s' {{label}} > {{root}}/label.txt" });
     spec.hosts!.ssh1!.label = label;
     spec.hosts!.ssh2!.label = 'plain';
-    await nodeDriverFor(spec, { standName: 'sshbed' }).driver.start!('ssh1', long());
+    await sshDriver.make(spec, { standName: 'sshbed' }).driver.start!('ssh1', long());
     assert.equal(await readFile(`${h1.root}/label.txt`, 'utf8'), label);
     await assert.rejects(stat('/tmp/fl-pwned'));
   });
@@ -149,8 +149,9 @@ describe('ssh node driver on real sshd test hosts', function () {
       console.log(`      blackholed host failed after ${(bad.ms / 1000).toFixed(2)} s (ConnectTimeout 2s); healthy host answered in ${Math.round(good.ms)} ms`);
       assert.ok(bad.error instanceof FaultlineError);
       assert.equal(bad.error.code, 'node-unreachable');
-      assert.match(bad.error.message, /host ssh2 \(root@10\.252\.0\.12\): commands\.stop: ssh failed: .*timed out/);
-      assert.ok(bad.ms >= 1900 && bad.ms < 4000, `took ${bad.ms} ms`);
+      assert.match(bad.error.message, /host ssh2 \(root@10\.254\.0\.12\): commands\.stop: ssh failed: .*timed out/);
+      // at ConnectTimeout, far below the 120 s command bound (how far above 2 s depends on the load)
+      assert.ok(bad.ms >= 1900 && bad.ms < 15_000, `took ${bad.ms} ms`);
       assert.equal(good.error, undefined);
     } finally {
       await bed.unblackhole(h2);
@@ -158,7 +159,7 @@ describe('ssh node driver on real sshd test hosts', function () {
   });
 
   it("holds the step's deadline when it is shorter than ssh's own timeouts", async () => {
-    const slow = nodeDriverFor(testbedSpec(bed, serviceCommands, { connectTimeout: '30s' }), { standName: 'sshbed' }).driver;
+    const slow = sshDriver.make(testbedSpec(bed, serviceCommands, { connectTimeout: '30s' }), { standName: 'sshbed' }).driver;
     await bed.blackhole(h2);
     try {
       const r = await timed(slow.stop!('ssh2', AbortSignal.timeout(800)));
@@ -166,7 +167,7 @@ describe('ssh node driver on real sshd test hosts', function () {
       assert.ok(r.error instanceof FaultlineError);
       assert.equal(r.error.code, 'node-timeout');
       assert.match(r.error.message, /host ssh2 .*step's deadline/);
-      assert.ok(r.ms < 1500, `took ${r.ms} ms`);
+      assert.ok(r.ms < 10_000, `took ${r.ms} ms, not ConnectTimeout's 30 s`);
     } finally {
       await bed.unblackhole(h2);
     }
@@ -174,7 +175,7 @@ describe('ssh node driver on real sshd test hosts', function () {
 
   it('bounds a command whose host is blackholed mid-command', async () => {
     const spec = testbedSpec(bed, { start: 'sleep 20' }, { commandTimeout: '3s' });
-    const hung = nodeDriverFor(spec, { standName: 'sshbed' }).driver;
+    const hung = sshDriver.make(spec, { standName: 'sshbed' }).driver;
     const run = timed(hung.start!('ssh2', long()));
     await new Promise((r) => setTimeout(r, 700));
     await bed.blackhole(h2);
@@ -182,8 +183,8 @@ describe('ssh node driver on real sshd test hosts', function () {
       const r = await run;
       console.log(`      blackholed mid-command (commandTimeout 3s): failed after ${(r.ms / 1000).toFixed(2)} s: ${(r.error as Error).message}`);
       assert.ok(r.error instanceof FaultlineError);
-      assert.match(r.error.message, /host ssh2 \(root@10\.252\.0\.12\)/);
-      assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+      assert.match(r.error.message, /host ssh2 \(root@10\.254\.0\.12\)/);
+      assert.ok(r.ms < 12_000, `took ${r.ms} ms, not the command's 20 s`);
     } finally {
       await bed.unblackhole(h2);
     }

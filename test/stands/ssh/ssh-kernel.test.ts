@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { NodeDriver } from '../../../runner/core/contracts.js';
 import { FaultlineError } from '../../../runner/core/errors.js';
-import { nodeDriverFor } from '../../../runner/stands/node-drivers.js';
+import { sshDriver } from '../../../runner/stands/ssh/index.js';
 import { NEXT_KERNEL, STOCK_KERNEL, SshTestbed, XR_KERNEL, missingTools, testbedSpec, type TestHost } from './testbed.js';
 
 const bootCommands = {
@@ -35,7 +35,7 @@ describe('ssh node driver: boot kernel and module preflight on real sshd test ho
     if (missing.length) throw new Error(`the ssh test hosts need: ${missing.join(', ')}`);
     await bed.up(2);
     h1 = bed.hosts[0]!;
-    d = nodeDriverFor(testbedSpec(bed, bootCommands, { rebootTimeout: '20s' }), { standName: 'sshbed' }).driver;
+    d = sshDriver.make(testbedSpec(bed, bootCommands, { rebootTimeout: '20s' }), { standName: 'sshbed' }).driver;
   });
 
   after(async () => {
@@ -101,7 +101,7 @@ describe('ssh node driver: boot kernel and module preflight on real sshd test ho
 
   it('fails at its bound, naming the host, when the host does not come back', async () => {
     const spec = testbedSpec(bed, { ...bootCommands, reboot: 'true' }, { rebootTimeout: '3s' });
-    const stuck = nodeDriverFor(spec, { standName: 'sshbed' }).driver;
+    const stuck = sshDriver.make(spec, { standName: 'sshbed' }).driver;
     const t0 = performance.now();
     await assert.rejects(stuck.setBootKernel!('ssh1', NEXT_KERNEL, long()), /host ssh1: reboot into .* not back within 3\.0 s \(last: same boot id/);
     console.log(`      reboot that never happens: failed after ${((performance.now() - t0) / 1000).toFixed(2)} s (3 s rebootTimeout after preflight, set and reboot commands)`);

@@ -1,6 +1,6 @@
 /**
  * Real test hosts for the ssh driver: one network namespace per host on a bridge
- * (10.252.0.0/24, fl-sshbr), each running Debian's sshd on its namespace address
+ * (10.254.0.0/24, fl-sshbr), each running Debian's sshd on its namespace address
  * only, with its own mount namespace in which a fake /lib/modules tree is bound.
  * sshd's ForceCommand records every command it ran (with the namespace it ran in)
  * before running it, so tests can see exactly which host got what.
@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { NodeSpec } from '../../../runner/stands/index.js';
+import type { NodeSpec } from '../../../runner/core/stand-kind.js';
 
 export const BRIDGE = 'fl-sshbr';
 export const STOCK_KERNEL = '6.12.0-124.8.1.el10_1.x86_64';
@@ -79,7 +79,7 @@ export class SshTestbed {
       this.madeModulesDir = true;
       await this.remember();
     }
-    await sh(`ip link add ${BRIDGE} type bridge && ip addr add 10.252.0.1/24 dev ${BRIDGE} && ip link set ${BRIDGE} up`);
+    await sh(`ip link add ${BRIDGE} type bridge && ip addr add 10.254.0.1/24 dev ${BRIDGE} && ip link set ${BRIDGE} up`);
     for (let i = 1; i <= count; i++) this.hosts.push(await this.addHost(i));
     await this.remember();
     await Promise.all(this.hosts.map((h) => waitForPort(h.address, 22, 10_000)));
@@ -88,7 +88,7 @@ export class SshTestbed {
   private async addHost(i: number): Promise<TestHost> {
     const name = `ssh${i}`;
     const h: TestHost = {
-      name, netns: `fl-ssh${i}`, address: `10.252.0.${10 + i}`, root: join(this.dir, name),
+      name, netns: `fl-ssh${i}`, address: `10.254.0.${10 + i}`, root: join(this.dir, name),
       service: `fl-stor-${name}`, drive: join(this.dir, name, 'drive0'),
     };
     const veth = `fl-ssh${i}-h`;

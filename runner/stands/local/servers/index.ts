@@ -1,66 +1,26 @@
 /**
- * The storage servers a local stand can run, one file each. A server says how to get its
- * binary, how each node starts it, how to tell it is healthy, where it keeps its own
- * metadata on the drives, and which admin APIs of its own the probes may use.
+ * The storage servers a local stand can run (`--server`), one file each (shaped by
+ * server.ts); adding one is its file and a line in `serverList` below.
  */
-import type { NodeLayout } from '../layout.js';
-import type { Credentials, StandState } from '../state.js';
+import { FaultlineError } from '../../../core/errors.js';
+import type { ServerName, StorageServer } from './server.js';
 import { minio } from './minio.js';
 import { rustfs } from './rustfs.js';
 import { seaweedfs } from './seaweedfs.js';
 
-export type ServerName = 'minio' | 'seaweedfs' | 'rustfs';
+export type { ServerName, StorageServer } from './server.js';
 
-export interface ServerCommand {
-  argv: string[];
-  /** recorded in state.json */
-  env: Record<string, string>;
-  /** passed to the process, recorded by name only */
-  secretEnv: Record<string, string>;
-}
+/** The first is the default. */
+export const serverList: readonly StorageServer[] = [minio, seaweedfs, rustfs];
 
-export interface Readiness {
-  ready: boolean;
-  /** the last answer, for the operator */
-  detail: string;
-}
+export const serverNames = (): ServerName[] => serverList.map((s) => s.name);
 
-export interface StorageServer {
-  name: ServerName;
-  /** as its makers write it: MinIO, SeaweedFS, RustFS */
-  title: string;
-  /** how the stand looks with this server, for `stand status` and the stand list */
-  summary: string;
-  /** its entry in stands/tools.json */
-  tool: string;
-  /** loopback mode (no namespaces) is only offered where the server can share one host */
-  loopback: boolean;
-  /** the server's metadata folder at the root of every drive, if it keeps one there */
-  systemFolder?: '.minio.sys' | '.rustfs.sys';
-  /** probe kinds that need this server's own admin API, e.g. minio.nodes */
-  adminProbes: readonly string[];
-  /** on the S3 endpoint: answers 200 when the cluster serves */
-  healthPath: string;
-  /** on every node's S3 address: answers 200 when that node's service lives */
-  livePath: string;
-  metricsPath?: string;
-  /** config files a node needs before its first start (written under its dir) */
-  prepare?(state: StandState, n: NodeLayout, creds: Credentials): Promise<void>;
-  command(state: StandState, n: NodeLayout, creds: Credentials): ServerCommand;
-  /** whether a process's argv is this server serving node `n` */
-  isService(argv: string[], n: NodeLayout): boolean;
-  /** whether the whole cluster is ready (asked once per poll during up) */
-  readiness(state: StandState, signal: AbortSignal): Promise<Readiness>;
-}
-
-const servers: Record<ServerName, StorageServer> = { minio, seaweedfs, rustfs };
-
-export const serverNames = (): ServerName[] => Object.keys(servers) as ServerName[];
-
-export function isServerName(name: string): name is ServerName {
-  return Object.hasOwn(servers, name);
+export function isServerName(name: string): boolean {
+  return serverList.some((s) => s.name === name);
 }
 
 export function storageServer(name: ServerName): StorageServer {
-  return servers[name];
+  const server = serverList.find((s) => s.name === name);
+  if (!server) throw new FaultlineError('stand-server', `the local stand runs no server "${name}"`, { hint: `servers: ${serverNames().join(', ')}` });
+  return server;
 }

@@ -1,10 +1,10 @@
 /** MinIO 4 nodes x 4 drives in one erasure set: the local stand's default server. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeAnswer, httpStatus } from '../health.js';
+import { describeAnswer, healthPath, httpStatus, livePath, metricsPath } from '../health.js';
 import { endpointOf, type NodeLayout } from '../layout.js';
 import { binaryOf, type StandState } from '../state.js';
-import type { StorageServer } from './index.js';
+import type { StorageServer } from './server.js';
 
 /** One erasure set over all 16 drives; listed one by one since every node has its own paths. */
 function serverEndpoints(state: StandState): string[] {
@@ -43,9 +43,9 @@ export const minio: StorageServer = {
   loopback: true,
   systemFolder: '.minio.sys',
   adminProbes: ['minio.nodes'],
-  healthPath: '/minio/health/cluster',
-  livePath: '/minio/health/live',
-  metricsPath: '/minio/v2/metrics/cluster',
+  healthPath,
+  livePath,
+  metricsPath,
   prepare: async (_state, n) => void (await mkdir(join(n.dir, 'certs'), { recursive: true })),
   command: (state, n, creds) => ({
     argv: [

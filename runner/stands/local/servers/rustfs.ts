@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeAnswer, httpStatus } from '../health.js';
 import { endpointOf, type NodeLayout } from '../layout.js';
 import { binaryOf, type StandState } from '../state.js';
-import type { StorageServer } from './index.js';
+import type { StorageServer } from './server.js';
 
 function volumes(state: StandState): string[] {
   return Object.values(state.nodes).flatMap(({ layout: n }) => n.drives.map((d) => `${endpointOf(n)}${d}`));

@@ -13,7 +13,7 @@ import { writeSecretFile } from '../../../core/files.js';
 import { describeAnswer, httpStatus } from '../health.js';
 import type { NodeLayout } from '../layout.js';
 import { binaryOf, type StandState } from '../state.js';
-import type { StorageServer } from './index.js';
+import type { StorageServer } from './server.js';
 
 const MASTER_PORT = 9333;
 const MASTER_NODES = 3;
