@@ -2,7 +2,7 @@
  * Mocha global fixture (`.mocharc.json` requires it): the embedded stands the integration
  * suites use are brought up once per test run, before any suite, one at a time and under a
  * lock, so concurrent test runs and suites never race a stand up or a tool build. Suites
- * only open them. FAULTLINE_TEST_STANDS picks which (default: local,kwok,cluster; named
+ * only open them. FAULTLINE_TEST_STANDS picks which (default: local,kwok,cluster,local-minio,local-seaweedfs; named
  * instances too, e.g. local-seaweedfs, whose suffix picks the server). A Ctrl-C
  * cancels a build in progress; the stands are left up for the next run (`stand down`).
  */
@@ -17,7 +17,7 @@ import { standKindOf } from '../runner/stands/resolve.js';
 const UP_MS = 75 * 60_000;
 
 export function testStands(): string[] {
-  return (process.env.FAULTLINE_TEST_STANDS ?? 'local,kwok,cluster').split(',').map((s) => s.trim()).filter(Boolean);
+  return (process.env.FAULTLINE_TEST_STANDS ?? 'local,kwok,cluster,local-minio,local-seaweedfs').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export async function mochaGlobalSetup(): Promise<void> {
