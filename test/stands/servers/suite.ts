@@ -103,7 +103,9 @@ export function serverSuite(server: ServerName): void {
       await d.powerOff('node2', AbortSignal.timeout(60_000));
       assert.deepEqual(await d.servicePids('node2'), []);
       const t0 = Date.now();
-      const during = await gate(h.stand(), 's3.scratch', {}, 60_000);
+      // survivable = serving writes again at all; how soon is the state-authority suite's
+      // question (the seed's 30 s). Measured here: MinIO ~25 s, SeaweedFS ~83 s (README)
+      const during = await gate(h.stand(), 's3.scratch', {}, 180_000);
       console.log(`      ${server}: scratch with node2 dark ${during.verdict} after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${during.value}`);
       assert.equal(during.verdict, 'pass', during.value);
       await restoreAll(h.stand());
