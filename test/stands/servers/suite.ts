@@ -104,7 +104,7 @@ export function serverSuite(server: ServerName): void {
       assert.deepEqual(await d.servicePids('node2'), []);
       const t0 = Date.now();
       // survivable = serving writes again at all; how soon is the state-authority suite's
-      // question (the seed's 30 s). Measured here: MinIO ~25 s, SeaweedFS ~83 s (README)
+      // question (the seed's 30 s). Measured here: MinIO ~25 s, RustFS ~35 s, SeaweedFS ~83 s
       const during = await gate(h.stand(), 's3.scratch', {}, 180_000);
       console.log(`      ${server}: scratch with node2 dark ${during.verdict} after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${during.value}`);
       assert.equal(during.verdict, 'pass', during.value);
