@@ -1,6 +1,6 @@
 /**
  * Benchmarks (a script, not a test): prints figures measured side by side in one run.
- *  1. `validate` time for 1,000 scenario files
+ *  1. CLI speed: `node -e 0`, `--help`, `validate` of 1,000 files through the CLI and in process (bench/cli-speed.ts)
  *  2. per stand: up and down times (named local stands only: `local` is shared and left alone)
  *  3. per stand: multipart upload throughput through faultline's s3.upload vs a reference
  *     client on the same stand, same sizes, rounds interleaved: `mc`, MinIO's own client, on
@@ -9,19 +9,18 @@
  *                          --size 512MiB --part 16MiB --rounds 3 --skip-stand]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import type { Context, Stand } from '../runner/core/contracts.js';
-import { packageRoot } from '../runner/core/files.js';
 import { formatSize, mustSize } from '../runner/core/units.js';
 import { ensureTool } from '../runner/stands/toolchain.js';
 import { defaultCatalog } from '../runner/catalog.js';
 import type { StandKind } from '../runner/core/stand-kind.js';
 import { embeddedNames, standKindOf } from '../runner/stands/resolve.js';
-import { expandScenarioPaths, loadScenarios } from '../runner/scenario/load.js';
+import { cliSpeed } from './cli-speed.js';
 
 const catalog = defaultCatalog();
 const { workloads } = catalog;
@@ -102,28 +101,6 @@ async function uploadBench(name: string): Promise<void> {
   log(`${name} upload ${formatSize(size)} (parts ${formatSize(part)}), median of ${rounds}: faultline ${a.toFixed(1)} MB/s, ${reference} ${b.toFixed(1)} MB/s, ratio ${(a / b).toFixed(2)} (goal >= ${GOAL_RATIO})`);
 }
 
-async function validateBench(): Promise<void> {
-  const src = (await expandScenarioPaths([join(packageRoot(), 'scenarios')])).filter((f) => !f.includes('/k8s/manifests/'));
-  const dir = await mkdtemp(join(tmpdir(), 'fl-bench-validate-'));
-  try {
-    for (let i = 0; i < 1000; i++) {
-      const from = src[i % src.length]!;
-      const text = (await readFile(from, 'utf8')).replace(/^(\s*name:\s*)(\S+)/m, `$1$2-${i}`);
-      await writeFile(join(dir, `s${i}.yaml`), text);
-    }
-    const n = (await readdir(dir)).length;
-    const t0 = performance.now();
-    await loadScenarios([dir], defaultCatalog());
-    const inProcess = performance.now() - t0;
-    const t1 = performance.now();
-    await execa('node', [join(packageRoot(), 'bin', 'faultline.js'), 'validate', dir], { timeout: 300_000 });
-    const cli = performance.now() - t1;
-    log(`validate ${n} scenario files: ${inProcess.toFixed(0)} ms in process (${(inProcess / n).toFixed(2)} ms/file), ${cli.toFixed(0)} ms through the CLI`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** Down (when up) and up of a named local stand, its server already built; leaves it up. */
 async function standBench(name: string): Promise<void> {
   const local = kindOf(name);
@@ -145,7 +122,7 @@ async function standBench(name: string): Promise<void> {
 }
 
 log(`faultline benchmarks on ${process.version}`);
-await validateBench();
+await cliSpeed(Number(args.rounds), 1000, log);
 for (const name of args.stand!) {
   if (!args['skip-stand']) await standBench(name);
   await uploadBench(name);

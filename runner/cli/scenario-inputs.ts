@@ -7,10 +7,6 @@ import type { Catalog } from '../core/catalog.js';
 import { readStandDocument, standFilePath } from '../stands/stand-file.js';
 import { standSettings, type StandSettings } from '../scenario/stand-settings.js';
 
-export const collect = (v: string, acc: string[]) => [...acc, v];
-
-export const paramOption = ['--param <name=value>', 'set a scenario param, over the stand file and the default (repeatable)'] as const;
-
 /**
  * The params and limits of `--stand <ref>` when it names a stand file (an embedded stand
  * by name reads its shipped stands/<name>.yaml); read before the scenarios are loaded.

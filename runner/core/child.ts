@@ -5,10 +5,16 @@
  * either fires, with an output tail scrubbed of the secrets it was given. The error says
  * which bound fired.
  */
-import { execa } from 'execa';
+import type * as Execa from 'execa';
+import { lazyModule } from './lazy-module.js';
 import { DeadlineError, deadline } from './abort.js';
 import { FaultlineError } from './errors.js';
 import { formatDuration } from './units.js';
+
+/** execa costs the CLI's start-up a quarter second: loaded on the first child. Plug-ins that need it directly import these stand-ins. */
+const execaModule = lazyModule<typeof Execa>('execa');
+export const execa = execaModule.value('execa');
+export const parseCommandString = execaModule.value('parseCommandString');
 
 export interface ChildSpec {
   /** the program, or with `shell` a shell command line */
@@ -67,6 +73,7 @@ export function lastLine(text: string): string {
  */
 export async function runChild(spec: ChildSpec): Promise<ChildResult> {
   if (spec.signal.aborted) throw spec.signal.reason ?? new FaultlineError('aborted', `${spec.what}: not started, the run was stopped`);
+  await execaModule.load();
   const bounded = deadline(spec.signal, spec.timeoutMs, spec.what);
   const started = performance.now();
   const child = execa(spec.file, spec.args ?? [], {

@@ -84,14 +84,22 @@ export interface NodeDriver {
    * `timeout` (no answer within `timeoutMs`: dropped, as after a power cut or a partition).
    */
   peerConnect?(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect>;
-  /** States of the node's storage service processes as /proc shows them (R, S, D, T, ...); [] when none runs. */
-  serviceStates?(node: string, signal: AbortSignal): Promise<string[]>;
+  /** The node's storage service processes now; [] when none runs. */
+  serviceProcesses?(node: string, signal: AbortSignal): Promise<ServiceProcess[]>;
   /** Size and free bytes (for unprivileged writers, statfs f_bavail) of one drive (0-based). */
   driveSpace?(node: string, drive: number, signal: AbortSignal): Promise<{ size: number; free: number }>;
   /** The kernel the node is running now (not the one it boots next); undefined when it is down. */
   runningKernel?(node: string, signal: AbortSignal): Promise<string | undefined>;
   /** Whether the node has no power, from outside it (e.g. its kubelet stopped heartbeating), in words. */
   powerState?(node: string, signal: AbortSignal): Promise<{ off: boolean; value: string }>;
+}
+
+/** One storage service process as a node shows it. */
+export interface ServiceProcess {
+  /** names this process and no later one on the node (pid plus start time where the driver can tell) */
+  id: string;
+  /** /proc state letter: R, S, D, T (stopped), Z, ... */
+  state: string;
 }
 
 export interface PeerConnect {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { open, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { DeadlineError, pollUntil, sleep } from './abort.js';
 import { FaultlineError, messageOf } from './errors.js';
+import type { ServiceProcess } from './contracts.js';
 
 /** R, S, D, T (stopped), Z (zombie), ... or undefined when the pid is gone. */
 export async function procState(pid: number): Promise<string | undefined> {
@@ -194,6 +195,14 @@ export async function stopPids(recs: ProcessRef[], graceMs: number, signal: Abor
   const left = living();
   if (left.length) throw new FaultlineError('stop', `processes ${left.map((r) => r.pid).join(', ')} survived SIGKILL`);
   return stubborn;
+}
+
+/** The given pids as service processes (id = pid@start time), leaving out the gone ones. */
+export function serviceProcesses(pids: number[]): ServiceProcess[] {
+  return pids.flatMap((pid) => {
+    const s = procStat(pid);
+    return s ? [{ id: `${pid}@${s.start}`, state: s.state }] : [];
+  });
 }
 
 /** A record for a pid found by `findOurs`. */

@@ -97,6 +97,8 @@ async function within(input: GateInput): Promise<GateResult> {
       const signal = deadline(input.ctx.signal, Math.max(1, end - Date.now()));
       try {
         const obs = await input.probe.waitUntil(input.plan.spec, { ...input.ctx, signal });
+        // a watch evaluates once: at the event that satisfied it
+        input.onEvaluation?.(obs.at, 'pass');
         return pass(obs, obs.at);
       } catch (err) {
         if (input.ctx.signal.aborted || err instanceof UnsupportedError) throw err;

@@ -13,6 +13,7 @@ import { executeRun } from './run.js';
 import { shardLabel, shardPlan, type Shard } from './shard.js';
 import { defaultResultsRoot, indexJournal, recoverStale } from './stale.js';
 import { Watchdog } from './watchdog.js';
+import { loadS3Sdk } from '../s3/sdk.js';
 
 export interface SweepOptions {
   catalog: Catalog;
@@ -84,6 +85,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   await mkdir(join(resultsDir, 'runs'), { recursive: true });
   // before any steady-state gate: a stand still carrying an earlier run's faults is not the stand under test
   for (const stand of opts.stands) {
+    // the SDK's load stalls the event loop: here, not inside a timed gate or workload
+    if (stand.s3) await loadS3Sdk();
     await recoverStale({ tools: { faults: opts.catalog.faults, openStand: opts.openStand }, stand, resultsRoots: [defaultResultsRoot, opts.resultsRoot], signal: opts.signal, log: opts.log ?? (() => {}) });
   }
   const journal = await Journal.open(resultsDir);

@@ -3,7 +3,8 @@
  * e.g. the state service and its PDB; undo deletes them, newest first. Modelled as a
  * fault so that the journal guarantees the cleanup even after a crash.
  */
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '../kube/sdk.js';
 import type { FaultDef, JsonValue } from '../core/contracts.js';
 import { CALL_MS, kubeOf } from '../kube/client.js';
 import { deadline, untilAborted } from '../core/abort.js';
@@ -59,6 +60,23 @@ const fault: FaultDef<ApplySpec, Undo> = {
       );
     }
     return { applied: s.objects.map((o) => show(refOf(o))) as JsonValue[] };
+  },
+  // every object is on the server and not being deleted
+  async confirm(_s, undo, _i, ctx) {
+    const api = KubernetesObjectApi.makeApiClient(kubeOf(ctx, 'k8s.apply').kc);
+    const missing: string[] = [];
+    for (const r of undo.objects) {
+      const spec = { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } };
+      try {
+        const o = await call(`read ${show(r)}`, () => untilAborted(api.read(spec), deadline(ctx.signal, CALL_MS)));
+        if (o.metadata?.deletionTimestamp) missing.push(`${show(r)} (being deleted)`);
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+        missing.push(show(r));
+      }
+    }
+    const n = undo.objects.length;
+    return { ok: !missing.length, value: missing.length ? `${missing.length}/${n} object(s) not on the server: ${missing.join(', ')}` : `${n}/${n} object(s) on the server` };
   },
   async revert(undo, ctx) {
     const api = KubernetesObjectApi.makeApiClient(kubeOf(ctx, 'k8s.apply').kc);

@@ -1,5 +1,5 @@
 /** Shared by the node faults: find the stand's NodeDriver and the operations a fault needs. */
-import type { Capability, Context, FaultDef, JsonSchema, NodeDriver, Observation } from '../core/contracts.js';
+import type { Capability, Context, FaultDef, JsonSchema, JsonValue, NodeDriver, Observation } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../core/errors.js';
 
 export const nodeNameSchema: JsonSchema = { type: 'string', minLength: 1, description: 'node name as the stand lists it, e.g. node4' };
@@ -42,8 +42,10 @@ export interface OneNodeFault {
   undo: NodeOp;
   /** the capability whose absence the stand may explain */
   related?: Capability;
-  /** one look at whether it took effect (FaultDef.confirm) */
-  confirm?(node: string, ctx: Context): Promise<Observation>;
+  /** what to record of the node right before `op`, handed to confirm (e.g. the processes it ends) */
+  before?(node: string, ctx: Context): Promise<JsonValue>;
+  /** one look at whether it took effect (FaultDef.confirm); `before` is what before() recorded */
+  confirm?(node: string, ctx: Context, before: JsonValue | undefined): Promise<Observation>;
 }
 
 /** A fault on one node that is one driver call, undone by another (kill/start, pause/resume, ...). */
@@ -61,12 +63,17 @@ export function oneNodeFault(f: OneNodeFault): FaultDef<{ node: string }, { node
       return { node: s.node };
     },
     async inject(_s, undo, ctx) {
-      await driver(ctx, [f.op])[f.op]!(undo.node, ctx.signal);
-      return { node: undo.node };
+      const d = driver(ctx, [f.op]);
+      const injected: Record<string, JsonValue> = { node: undo.node };
+      if (f.before) injected.before = await f.before(undo.node, ctx);
+      await d[f.op]!(undo.node, ctx.signal);
+      return injected;
     },
     async revert(undo, ctx) {
       await driver(ctx, [f.undo])[f.undo]!(undo.node, ctx.signal);
     },
-    ...(f.confirm ? { confirm: (_s: { node: string }, undo: { node: string }, _i: unknown, ctx: Context) => f.confirm!(undo.node, ctx) } : {}),
+    ...(f.confirm
+      ? { confirm: (_s: { node: string }, undo: { node: string }, injected: Record<string, JsonValue>, ctx: Context) => f.confirm!(undo.node, ctx, injected.before) }
+      : {}),
   };
 }

@@ -3,7 +3,7 @@
  * service's process state, the drive's free space, the running kernel. Each takes the
  * NodeDriver observation it needs; a driver without it cannot confirm the fault.
  */
-import type { Context, NodeDriver, NodeGroups, Observation, PeerConnect } from '../core/contracts.js';
+import type { Context, JsonValue, NodeDriver, NodeGroups, Observation, PeerConnect } from '../core/contracts.js';
 import { UnsupportedError } from '../core/errors.js';
 import { formatSize } from '../core/units.js';
 
@@ -59,10 +59,34 @@ export async function confirmPartition(groups: NodeGroups, ctx: Context): Promis
 
 /** Pause: every storage process of the node is stopped (state T). */
 export async function confirmPaused(node: string, ctx: Context): Promise<Observation> {
-  const states = await observer(ctx, 'serviceStates', 'a pause')(node, ctx.signal);
+  const states = (await observer(ctx, 'serviceProcesses', 'a pause')(node, ctx.signal)).map((p) => p.state);
   const stopped = states.filter((s) => s === 'T' || s === 't').length;
   if (!states.length) return { ok: false, value: `no storage process runs on ${node}` };
   return { ok: stopped === states.length, value: `${stopped}/${states.length} storage processes on ${node} in state T (${states.join(' ')})` };
+}
+
+/**
+ * The storage processes a kill or stop is about to end, recorded before it acts; [] when
+ * the driver cannot tell (the proof then says so instead of the fault being refused).
+ */
+export async function serviceIdsBefore(node: string, ctx: Context): Promise<string[]> {
+  const look = ctx.stand.nodes?.serviceProcesses;
+  if (!look) return [];
+  return (await look.call(ctx.stand.nodes, node, ctx.signal)).map((p) => p.id);
+}
+
+/**
+ * Kill or stop: none of the processes that ran before it is alive now. A supervisor (the
+ * kubelet, systemd) may already have started new ones: they have other ids, and are counted.
+ */
+export async function confirmServiceEnded(node: string, ctx: Context, recorded: JsonValue | undefined, what: string): Promise<Observation> {
+  const before = Array.isArray(recorded) ? recorded.filter((id): id is string => typeof id === 'string') : [];
+  const now = await observer(ctx, 'serviceProcesses', what)(node, ctx.signal);
+  if (!before.length) return { ok: false, value: `no storage process ran on ${node} before the ${what}` };
+  const left = now.filter((p) => before.includes(p.id) && p.state !== 'Z');
+  const fresh = now.filter((p) => !before.includes(p.id)).length;
+  if (left.length) return { ok: false, value: `${left.length}/${before.length} storage process(es) on ${node} still alive (${left.map((p) => p.id.split('@')[0]).join(', ')})` };
+  return { ok: true, value: `${before.length}/${before.length} storage process(es) on ${node} gone${fresh ? `; ${fresh} new one(s) started since` : '; none runs'}` };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** node.kill: SIGKILL a node's storage service (the node stays up); undo: start it again. */
 import { oneNodeFault } from './node-common.js';
+import { confirmServiceEnded, serviceIdsBefore } from './node-effects.js';
 
 export default oneNodeFault({
   kind: 'node.kill',
@@ -7,4 +8,6 @@ export default oneNodeFault({
   describe: (node) => `SIGKILL the storage service on ${node}`,
   op: 'kill',
   undo: 'start',
+  before: serviceIdsBefore,
+  confirm: (node, ctx, before) => confirmServiceEnded(node, ctx, before, 'node.kill'),
 });

@@ -1,5 +1,6 @@
 /** node.stop: graceful stop (SIGTERM, bounded wait) of a node's storage service; undo: start it. */
 import { oneNodeFault } from './node-common.js';
+import { confirmServiceEnded, serviceIdsBefore } from './node-effects.js';
 
 export default oneNodeFault({
   kind: 'node.stop',
@@ -7,4 +8,6 @@ export default oneNodeFault({
   describe: (node) => `stop the storage service on ${node} gracefully`,
   op: 'stop',
   undo: 'start',
+  before: serviceIdsBefore,
+  confirm: (node, ctx, before) => confirmServiceEnded(node, ctx, before, 'node.stop'),
 });

@@ -47,6 +47,15 @@ const fault: FaultDef<WorkloadRef, Undo> = {
     const details: Record<string, JsonValue> = { restartedAt, previousRestartedAt: undo.previousRestartedAt, generation };
     return details;
   },
+  // the template carries our stamp and the controller has seen that generation: the rollout is under way
+  async confirm(s, _undo, injected, ctx) {
+    const obj = await readWorkload(kubeOf(ctx, 'rollout.restart'), s, ctx.signal);
+    const stamp = obj.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+    const observed = obj.status?.observedGeneration ?? 0;
+    const want = Number(injected.generation) || 0;
+    if (stamp !== injected.restartedAt) return { ok: false, value: `pod template restartedAt is ${stamp ?? 'unset'}, not ${String(injected.restartedAt)}` };
+    return { ok: observed >= want, value: `pod template stamped ${stamp}; controller observed generation ${observed} (restart is ${want})` };
+  },
   async revert() {
     // A restart has no undo; restoring the old annotation would only restart again.
   },

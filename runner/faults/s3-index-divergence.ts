@@ -20,15 +20,8 @@
  */
 import { bucketSchema } from '../spec/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '../s3/sdk.js';
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
@@ -200,6 +193,16 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     await waitApi(ctx.stand, u.bucket, false, signal);
     await remnantHoldsData(ctx.stand, u, signal);
     return { remnantOn: u.keep, drives: u.drives.length };
+  },
+  // the API denies the bucket while every kept drive still holds its directory
+  async confirm(_s, u, _i, ctx) {
+    const kept = u.keep.flatMap((n) => standDrives(ctx.stand, 's3.indexDivergence')[n] ?? []);
+    const holding = (await Promise.all(kept.map((d) => exists(bucketDirPath(d, u.bucket))))).filter(Boolean).length;
+    const listed = await apiHas(ctx.stand, u.bucket, ctx.signal);
+    return {
+      ok: !listed && holding === kept.length && kept.length > 0,
+      value: `HeadBucket ${u.bucket}: ${listed ? 'found' : 'NotFound'}; its directory on ${holding}/${kept.length} drives of ${u.keep.join(', ')}`,
+    };
   },
   async revert(u, ctx) {
     const signal = deadline(ctx.signal, 120_000);

@@ -2,7 +2,7 @@
  * Typed API clients for a stand's cluster, and per-call options that carry an
  * AbortSignal (bounded) and, for patches, the content type.
  */
-import { AppsV1Api, CoreV1Api, Observable, PolicyV1Api, PatchStrategy } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, Observable, PolicyV1Api, PatchStrategy } from './sdk.js';
 import type { ConfigurationOptions, KubeConfig, ObservableMiddleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { Context, KubeTarget } from '../core/contracts.js';
 import { UnsupportedError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 /** API errors from the generated client and the raw REST layer, in one shape. */
-import { ApiException } from '@kubernetes/client-node';
 import { FaultlineError } from '../core/errors.js';
+import { isApiException } from './sdk.js';
 
 /** An HTTP error answer of the API server (status >= 300) or a watch ERROR event. */
 export class KubeApiError extends FaultlineError {
@@ -40,14 +40,14 @@ export function fromStatus(what: string, status: number, body: unknown): KubeApi
  * `what` says what was being done, e.g. "evict pod ns/name".
  */
 export function apiError(err: unknown, what: string): unknown {
-  if (err instanceof ApiException) return fromStatus(what, err.code, err.body);
+  if (isApiException(err)) return fromStatus(what, err.code, err.body);
   return err;
 }
 
 /** HTTP status of an API error, or undefined for transport errors. */
 export function statusOf(err: unknown): number | undefined {
   if (err instanceof KubeApiError) return err.status;
-  if (err instanceof ApiException) return err.code;
+  if (isApiException(err)) return err.code;
   return undefined;
 }
 

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from './sdk.js';
 import type { ObjectRef, UndoData } from '../core/contracts.js';
 import { deadline, untilAborted } from '../core/abort.js';
 import { CALL_MS } from './client.js';

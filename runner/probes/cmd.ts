@@ -6,11 +6,10 @@
  * probe unknown; one that times out is a failed observation.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { parseCommandString } from 'execa';
 import type { Context, JsonValue, ProbeDef } from '../core/contracts.js';
 import { FaultlineError } from '../core/errors.js';
 import { standEnv, standSecrets } from '../core/stand-env.js';
-import { runChild, tailOf, type ChildResult } from '../core/child.js';
+import { parseCommandString, runChild, tailOf, type ChildResult } from '../core/child.js';
 import { formatDuration, mustDuration } from '../core/units.js';
 import { query } from '../measure/jsonpath.js';
 import { durationSchema } from '../spec/fragments.js';

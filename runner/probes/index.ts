@@ -10,6 +10,7 @@ import k8sJsonPath from './k8s-json-path.js';
 import prometheus from './prometheus.js';
 import metricsScrape from './metrics-scrape.js';
 import nodeKernelPreflight from './node-kernel-preflight.js';
+import nodeDriveUsage from './node-drive-usage.js';
 import s3DeepCheck from './s3-deep-check.js';
 import s3Scratch from './s3-scratch.js';
 import s3BucketIndex from './s3-bucket-index.js';
@@ -22,6 +23,6 @@ import s3VersionRestore from './s3-version-restore.js';
 
 export const probeList: readonly ProbeDef[] = [
   s3DeepCheck, s3Scratch, s3BucketIndex, s3VersionRestore, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
-  nodeKernelPreflight, // nodes
+  nodeKernelPreflight, nodeDriveUsage, // nodes
   k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];

@@ -5,7 +5,7 @@
  * within 8 s".) The request is signed with the stand's credentials; nothing of them is shown.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { SignatureV4 } from '../s3/sdk.js';
 import type { Context, ProbeDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError, UnsupportedError } from '../core/errors.js';

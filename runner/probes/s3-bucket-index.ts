@@ -6,7 +6,8 @@
  * When the API cannot answer at all the probe cannot compare, and throws (unknown).
  */
 import { bucketSchema } from '../spec/fragments.js';
-import { HeadBucketCommand, ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
+import type { ListBucketsCommandOutput } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListBucketsCommand } from '../s3/sdk.js';
 import type { Context, ProbeDef } from '../core/contracts.js';
 import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from '../s3/drives.js';
 import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from '../s3/client.js';

@@ -4,13 +4,8 @@
  * parses as JSON. Bodies are never shown; only key names, sizes and verdicts.
  */
 import { bucketSchema } from '../spec/fragments.js';
-import {
-  HeadBucketCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  type ListBucketsCommandOutput,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type { ListBucketsCommandOutput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListBucketsCommand, ListObjectsV2Command } from '../s3/sdk.js';
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { s3ErrorText, send, withS3 } from '../s3/client.js';
 import { mapLimit, readObject } from '../s3/read.js';

@@ -6,20 +6,8 @@
  * delete. The bucket is always removed, also when a step fails or the run is aborted.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type GetObjectCommandOutput,
-  type ListBucketsCommandOutput,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, ListBucketsCommandOutput, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand } from '../s3/sdk.js';
 import type { Context, Observation, ProbeDef, Stand } from '../core/contracts.js';
 import { pollUntil } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';

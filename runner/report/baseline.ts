@@ -1,6 +1,7 @@
 /**
  * `--baseline`: what changed against an earlier matrix, cell by cell (scenario x stand):
- * regressions (was pass, now fail or flaky), fixes (was fail or flaky, now pass), new flakes
+ * regressions (was pass, now fail, flaky or error: a scenario that can no longer prove its
+ * point is not green either), fixes (was any of those, now pass), new flakes
  * (flaky now, not flaky before) and recovery times that grew: a `within` gate that passed
  * in both, whose median time to pass grew by more than `ratio` (and by at least `floorMs`,
  * so 20 ms -> 50 ms is not news).
@@ -41,8 +42,9 @@ export function compare(
       text: `${was ? cellLabel(was) : 'not run'} → ${cellLabel(now)}`,
     });
     if (!was) out.added.push(`${now.scenario} @ ${now.stand}`);
-    if (was?.status === 'pass' && (now.status === 'fail' || now.status === 'flaky')) out.regressions.push(change());
-    if ((was?.status === 'fail' || was?.status === 'flaky') && now.status === 'pass') out.fixes.push(change());
+    const bad = (s?: MatrixCell['status']) => s === 'fail' || s === 'flaky' || s === 'error';
+    if (was?.status === 'pass' && bad(now.status)) out.regressions.push(change());
+    if (bad(was?.status) && now.status === 'pass') out.fixes.push(change());
     if (now.status === 'flaky' && was?.status !== 'flaky') out.newFlakes.push(change());
     if (was) out.slower.push(...slowerGates(now, current.records, baseline.records, ratio, floorMs));
   }

@@ -8,7 +8,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '../s3/sdk.js';
 import type { Stand } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { ExitCode, FaultlineError } from '../core/errors.js';

@@ -6,8 +6,8 @@
  * Nothing here logs requests, bodies or credentials.
  */
 import { Readable } from 'node:stream';
-import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { httpHandler, S3Client } from './sdk.js';
 import type { Stand } from '../core/contracts.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../core/errors.js';
 
@@ -49,38 +49,44 @@ function countedBody(body: Uint8Array, count: (n: number) => void): Readable {
   });
 }
 
-/** NodeHttpHandler that also honours a fixed signal and reports body bytes. */
-class BoundHandler extends NodeHttpHandler {
-  constructor(
-    config: ConstructorParameters<typeof NodeHttpHandler>[0],
-    private readonly extra: Pick<S3ClientOptions, 'signal' | 'onBody'>,
-  ) {
-    super(config);
-  }
+type HandlerConfig = ConstructorParameters<typeof NodeHttpHandler>[0];
+type BoundHandlerClass = new (config: HandlerConfig, extra: Pick<S3ClientOptions, 'signal' | 'onBody'>) => NodeHttpHandler;
+let boundHandler: BoundHandlerClass | undefined;
 
-  override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const { signal, onBody } = this.extra;
-    const signals = [signal, options.abortSignal as AbortSignal | undefined].filter((s): s is AbortSignal => !!s);
-    // a fresh signal per request: concurrent requests never pile listeners onto the run's signal
-    const abortSignal = signals.length ? AbortSignal.any(signals) : undefined;
-    let req = request;
-    if (onBody && request.body instanceof Uint8Array) {
-      const query = request.query as Record<string, unknown>;
-      onBody({ query, bytes: 0, restart: true });
-      // a shallow copy: the SDK may retry with the original request
-      req = Object.assign(Object.create(Object.getPrototypeOf(request)), request, {
-        body: countedBody(request.body, (bytes) => onBody({ query, bytes, restart: false })),
-      });
+/** NodeHttpHandler that also honours a fixed signal and reports body bytes (made on first use: it extends the SDK's class). */
+function boundHandlerClass(): BoundHandlerClass {
+  return (boundHandler ??= class BoundHandler extends httpHandler.get().NodeHttpHandler {
+    constructor(
+      config: HandlerConfig,
+      private readonly extra: Pick<S3ClientOptions, 'signal' | 'onBody'>,
+    ) {
+      super(config);
     }
-    return super.handle(req, { ...options, abortSignal });
-  }
+
+    override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+      const { signal, onBody } = this.extra;
+      const signals = [signal, options.abortSignal as AbortSignal | undefined].filter((s): s is AbortSignal => !!s);
+      // a fresh signal per request: concurrent requests never pile listeners onto the run's signal
+      const abortSignal = signals.length ? AbortSignal.any(signals) : undefined;
+      let req = request;
+      if (onBody && request.body instanceof Uint8Array) {
+        const query = request.query as Record<string, unknown>;
+        onBody({ query, bytes: 0, restart: true });
+        // a shallow copy: the SDK may retry with the original request
+        req = Object.assign(Object.create(Object.getPrototypeOf(request)), request, {
+          body: countedBody(request.body, (bytes) => onBody({ query, bytes, restart: false })),
+        });
+      }
+      return super.handle(req, { ...options, abortSignal });
+    }
+  });
 }
 
 /** A client for the stand's S3 endpoint; `destroy()` it when done. */
 export function s3Client(stand: Stand, options: S3ClientOptions = {}): S3Client {
   const target = stand.s3;
   if (!target) throw new UnsupportedError('S3', stand.name, 'the stand has no S3 endpoint');
-  const handler = new BoundHandler(
+  const handler = new (boundHandlerClass())(
     {
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 10_000,

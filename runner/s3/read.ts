@@ -1,6 +1,7 @@
 /** Reads one object's body without ever showing it: byte count, sha256, and optionally whether it parses as JSON. */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from './sdk.js';
 import { send } from './client.js';
 
 /** Bodies larger than this are not parsed as JSON (they are still read and hashed). */

@@ -154,7 +154,7 @@ export interface LoadOptions {
 }
 
 /** spec.params is checked on its own first: resolving references needs well-formed declarations. */
-const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
+export const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
 
 /** Loads one scenario file; every problem found is returned, none thrown. */
 export async function loadScenarioFile(file: string, catalog: Catalog, opts: LoadOptions = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
@@ -213,8 +213,16 @@ export async function loadScenarios(paths: string[], catalog: Catalog, opts: Loa
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
-  for (const file of files) {
-    const r = await loadScenarioFile(file, catalog, opts);
+  // a few files in flight: reading the next overlaps parsing this one (results stay in file order)
+  const results = new Array<Promise<Awaited<ReturnType<typeof loadScenarioFile>>>>(files.length);
+  let next = 0;
+  const start = () => {
+    if (next < files.length) results[next] = loadScenarioFile(files[next++]!, catalog, opts);
+  };
+  for (let i = 0; i < 8; i++) start();
+  for (const [i, file] of files.entries()) {
+    const r = await results[i]!;
+    start();
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);

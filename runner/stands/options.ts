@@ -3,7 +3,8 @@
  * check of what was given (flags or a stand file's spec.options). Unknown or mistyped
  * options are errors, never ignored.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { lazyAjv } from '../spec/lazy-libs.js';
 import type { JsonSchema } from '../core/contracts.js';
 import type { StandKind } from '../core/stand-kind.js';
 import { ExitCode, FaultlineError } from '../core/errors.js';
@@ -41,7 +42,7 @@ export function optionFlags(kinds: Iterable<StandKind>): OptionFlag[] {
   return [...byKey.values()].map(({ kinds, ...f }) => ({ ...f, description: `${kinds.join(', ')}: ${f.description}` }));
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true, coerceTypes: true, useDefaults: true });
+const ajv = lazyAjv({ allErrors: true, strict: false, verbose: true, coerceTypes: true, useDefaults: true });
 const compiled = new WeakMap<StandKind, ValidateFunction>();
 
 /**
@@ -55,7 +56,7 @@ export function checkOptions(kind: StandKind, given: Record<string, unknown>, vi
     .filter((k) => !(k in known))
     .map((k) => `${named(k)} is not an option of stand kind ${kind.name}`);
   let validate = compiled.get(kind);
-  if (!validate) compiled.set(kind, (validate = ajv.compile({ ...kind.options, additionalProperties: true })));
+  if (!validate) compiled.set(kind, (validate = ajv().compile({ ...kind.options, additionalProperties: true })));
   const options = structuredClone(given);
   if (!validate(options)) {
     for (const e of validate.errors ?? []) {

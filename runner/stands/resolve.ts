@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { homedir } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../kube/sdk.js';
 import type { Capability, KubeTarget, NodeDriver, Stand } from '../core/contracts.js';
 import type { Catalog } from '../core/catalog.js';
 import type { StandKind } from '../core/stand-kind.js';

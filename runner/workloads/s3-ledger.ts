@@ -5,7 +5,7 @@
  * apart (they may or may not have landed) and never count as lost.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '../s3/sdk.js';
 import type { Context, JsonValue, Observation, WorkloadDef } from '../core/contracts.js';
 import { sleep } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';

@@ -8,6 +8,7 @@
  * part-sized buffer each time), about a fifth of the upload's wall time on a busy machine.
  */
 import { randomBytes } from 'node:crypto';
+import type { CompletedPart, CreateMultipartUploadCommandOutput, ListMultipartUploadsCommandOutput, S3Client, UploadPartCommandOutput } from '@aws-sdk/client-s3';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -17,12 +18,7 @@ import {
   ListMultipartUploadsCommand,
   PutObjectCommand,
   UploadPartCommand,
-  type CompletedPart,
-  type CreateMultipartUploadCommandOutput,
-  type ListMultipartUploadsCommandOutput,
-  type S3Client,
-  type UploadPartCommandOutput,
-} from '@aws-sdk/client-s3';
+} from '../s3/sdk.js';
 import type { Context, JsonValue, Stand, WorkloadDef } from '../core/contracts.js';
 import { formatDuration, formatSize, mustDuration, mustSize } from '../core/units.js';
 import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../s3/client.js';

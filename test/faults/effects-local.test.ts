@@ -21,6 +21,8 @@ const cases: { kind: string; spec: string; op: keyof NodeDriver; effect: RegExp;
   { kind: 'node.powerOff', spec: '{ node: node4 }', op: 'powerOff', effect: /none answered within 1000 ms \(no SYN-ACK, no RST\)/, missing: /node4 still answers: connect from node1 answered \(open/ },
   { kind: 'node.partition', spec: '{ groups: [[node1, node2], [node3, node4]] }', op: 'partition', effect: /8\/8 connects across groups dropped; 2\/2 inside groups answered/, missing: /0\/8 connects across groups dropped/ },
   { kind: 'node.pause', spec: '{ node: node2 }', op: 'pause', effect: /1\/1 storage processes on node2 in state T/, missing: /0\/1 storage processes on node2 in state T/ },
+  { kind: 'node.kill', spec: '{ node: node2 }', op: 'kill', effect: /^1\/1 storage process\(es\) on node2 gone; none runs$/, missing: /1\/1 storage process\(es\) on node2 still alive/ },
+  { kind: 'node.stop', spec: '{ node: node3 }', op: 'stop', effect: /^1\/1 storage process\(es\) on node3 gone; none runs$/, missing: /1\/1 storage process\(es\) on node3 still alive/ },
   { kind: 'disk.fill', spec: '{ node: node3, drive: 2, to: 90% }', op: 'fillDisk', effect: /drive 2 of node3: .* free of 1(\.0)? GiB \(target at most 102\.4 MiB/, missing: /drive 2 of node3: .* free of 1/ },
   { kind: 'node.bootKernel', spec: `{ node: node1, kernel: ${XR_KERNEL}, force: true }`, op: 'setBootKernel', effect: new RegExp(`node1 runs ${XR_KERNEL.replace(/\./g, '\\.')}$`), missing: /node1 runs 6\.12\.0-124.* \(want 6\.12\.0-200/ },
 ];

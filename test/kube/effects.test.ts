@@ -48,6 +48,9 @@ const broken = {
   cordon: brokenCopy('node.cordon'),
   drain: brokenCopy('node.drain'),
   scale: brokenCopy('scale'),
+  apply: brokenCopy('k8s.apply'),
+  // says it stamped the template, stamps nothing
+  restart: brokenCopy('rollout.restart', async () => ({ restartedAt: '2000-01-01T00:00:00.000Z', generation: 1 })),
   // reports the UIDs it would have killed, kills none
   podKill: brokenCopy('pod.kill', async () => ({ uids: (await listPods(k, ns, 'app=web')).slice(0, 2).map((p) => p.metadata!.uid!) })),
 };
@@ -114,6 +117,26 @@ describe('fault effects on the kwok stand', function () {
     const b = await runOn(k.stand, `    - fault: { ${broken.scale}: { kind: Deployment, namespace: ${ns}, name: web, replicas: 1 } }\n`, 2_000);
     assert.equal(b.status, 'unknown');
     assert.match(b.faults[0]!.effect!.value, /asks for 4 replica\(s\) \(want 1\)/);
+  });
+
+  it('k8s.apply: every object is on the server; an apply that does nothing is unknown', async () => {
+    const cm = (name: string) => `{ apiVersion: v1, kind: ConfigMap, metadata: { name: ${name}, namespace: ${ns} }, data: { a: b } }`;
+    const r = await runOn(k.stand, `    - fault: { k8s.apply: { objects: [${cm('one')}, ${cm('two')}] } }\n`);
+    assert.equal(r.status, 'pass', r.reason);
+    assert.equal(r.faults[0]!.effect!.value, '2/2 object(s) on the server');
+    const b = await runOn(k.stand, `    - fault: { ${broken.apply}: { objects: [${cm('three')}] } }\n`, 2_000);
+    assert.equal(b.status, 'unknown');
+    assert.equal(b.faults[0]!.effect!.value.replace(/^not seen within [^:]+: /, ''), `1/1 object(s) not on the server: ConfigMap ${ns}/three`);
+  });
+
+  it('rollout.restart: the template is stamped and the controller saw it; a restart that stamps nothing is unknown', async () => {
+    const r = await runOn(k.stand, `    - fault: { rollout.restart: { kind: Deployment, namespace: ${ns}, name: web } }\n`);
+    assert.equal(r.status, 'pass', r.reason);
+    assert.match(r.faults[0]!.effect!.value, /^pod template stamped \d{4}-\d\d-\d\dT[\d:.]+Z; controller observed generation (\d+) \(restart is \1\)$/);
+    await settle();
+    const b = await runOn(k.stand, `    - fault: { ${broken.restart}: { kind: Deployment, namespace: ${ns}, name: web } }\n`, 2_000);
+    assert.equal(b.status, 'unknown');
+    assert.match(b.faults[0]!.effect!.value, /pod template restartedAt is \S+, not 2000-01-01T00:00:00\.000Z/);
   });
 
   it('node.powerOff: confirmed once its kubelet stops heartbeating; a power-off that does nothing is unknown', async () => {

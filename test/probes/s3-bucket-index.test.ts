@@ -93,8 +93,12 @@ describe('probe s3.bucketIndex + fault s3.indexDivergence (local stand)', functi
     const ctx = ctxFor(stand);
     const undo = await fault.prepare({ bucket, keep: ['node2'] }, ctx);
     assert.equal(undo.anchor, true);
+    const effect = () => fault.confirm!({ bucket, keep: ['node2'] }, undo, {}, ctx);
+    // the proof of effect: not there before the inject (the API still lists the bucket)
+    assert.deepEqual(await effect(), { ok: false, value: `HeadBucket ${bucket}: found; its directory on 4/4 drives of node2` });
     try {
       await fault.inject({ bucket, keep: ['node2'] }, undo, ctx);
+      assert.deepEqual(await effect(), { ok: true, value: `HeadBucket ${bucket}: NotFound; its directory on 4/4 drives of node2` });
       await new Promise((r) => setTimeout(r, 4000));
       const obs = await probe.evaluate({ bucket }, ctx);
       assert.equal(obs.ok, false);

@@ -23,55 +23,11 @@ import { mergedMatrix } from '../../runner/report/combine.js';
 import { writeResultsFolder } from '../../runner/report/files.js';
 import type { RunRecord } from '../../runner/report/record.js';
 import { Chromium, chromiumPath } from './chromium.js';
+import { axisOf, checkDrawn, measure, near, type Drawn } from './drawn.js';
 import { startMinio, type OwnMinio } from './minio.js';
 
 const bin = join(packageRoot(), 'bin', 'faultline.js');
 const artifacts = join(packageRoot(), 'test-artifacts');
-
-interface Drawn {
-  ticks: { ms: number; x: number }[];
-  bands: { id: string; left: number; width: number }[];
-  marks: { gate: string; verdict: string; x: number; color: string; phase: string | null; evaluations: { verdict: string; x: number }[] }[];
-  labels: { text: string; cls: string }[];
-  progress: { points: number; right: number; top: number } | null;
-  lane: { top: number; bottom: number } | null;
-}
-
-/** Runs in the page: what one run's SVG shows, in CSS pixels. */
-const measure = (id: string) => `(() => {
-  const sec = document.getElementById(${JSON.stringify(id)});
-  sec.open = true;
-  const svg = sec.querySelector('svg.timeline');
-  const box = (el) => el.getBoundingClientRect();
-  const toMs = (t) => t === '0' ? 0 : /min$/.test(t) ? parseFloat(t.slice(1)) * 60000 : parseFloat(t.slice(1)) * 1000;
-  const ticks = [...svg.querySelectorAll('.tick-label')].map((t) => ({ ms: toMs(t.textContent), x: (box(t).left + box(t).right) / 2 }));
-  const bands = [...svg.querySelectorAll('[data-kind=fault-band]')].map((b) => ({ id: b.dataset.id, left: box(b).left, width: box(b).width }));
-  const marks = [...svg.querySelectorAll('[data-kind=gate-mark]')].map((g) => {
-    const shape = g.firstElementChild;
-    const st = getComputedStyle(shape);
-    const evaluations = [...g.parentElement.querySelectorAll('[data-kind=evaluation]')].map((e) => ({ verdict: e.dataset.verdict, x: (box(e).left + box(e).right) / 2 }));
-    return { gate: g.dataset.gate, verdict: g.dataset.verdict, x: (box(shape).left + box(shape).right) / 2, color: shape.tagName === 'circle' ? st.fill : st.stroke, phase: g.dataset.phase || null, evaluations };
-  });
-  const labels = [...svg.querySelectorAll('.mark-label')].map((t) => ({ text: t.textContent, cls: t.getAttribute('class') }));
-  const line = svg.querySelector('[data-kind=progress]');
-  const lanes = [...svg.querySelectorAll('.workload-row .lane')].map(box);
-  return {
-    ticks, bands, marks, labels,
-    progress: line ? { points: line.points.numberOfItems, right: box(line).right, top: box(line).top } : null,
-    lane: lanes.length ? { top: Math.min(...lanes.map((l) => l.top)), bottom: Math.max(...lanes.map((l) => l.bottom)) } : null,
-  };
-})()`;
-
-/** px = a + b * ms, from the first and last tick drawn. */
-function axisOf(d: Drawn): (ms: number) => number {
-  const first = d.ticks[0]!;
-  const last = d.ticks.at(-1)!;
-  assert.ok(last.ms > first.ms, `at least two ticks: ${JSON.stringify(d.ticks)}`);
-  const b = (last.x - first.x) / (last.ms - first.ms);
-  return (ms) => first.x + b * (ms - first.ms);
-}
-
-const near = (actual: number, expected: number, what: string, tol = 1.5) => assert.ok(Math.abs(actual - expected) <= tol, `${what}: drawn at ${actual.toFixed(1)} px, the record says ${expected.toFixed(1)} px`);
 
 describe('report.html of a real sweep, in Chromium', function () {
   this.timeout(10 * 60_000);
@@ -143,39 +99,7 @@ describe('report.html of a real sweep, in Chromium', function () {
     const browser = await Chromium.launch();
     try {
       await browser.open(`file://${join(resultsDir, 'report.html')}`);
-      const sections = await browser.evaluate<{ id: string; summary: string }[]>(`[...document.querySelectorAll('details.run')].map((d) => ({ id: d.id, summary: d.querySelector('summary').textContent }))`);
-      assert.equal(sections.length, records.length);
-
-      // the matrix links to every run, and each link lands on that run
-      const links = await browser.evaluate<{ href: string; text: string }[]>(`[...document.querySelectorAll('table.matrix a.run-link')].map((a) => ({ href: a.getAttribute('href'), text: a.textContent }))`);
-      assert.equal(links.length, records.length, 'one link per run');
-      for (const r of records) {
-        const s = sections.find((x) => x.summary.includes(runLabel(r)))!;
-        assert.ok(links.some((l) => l.href === `#${s.id}`), `a matrix link to ${runLabel(r)}`);
-      }
-
-      for (const r of records) {
-        const s = sections.find((x) => x.summary.includes(runLabel(r)))!;
-        const d = await browser.evaluate<Drawn>(measure(s.id));
-        const px = axisOf(d);
-        const at = (t: number) => px(t - r.startedAt);
-        for (const f of r.faults) {
-          const band = d.bands.find((b) => b.id === f.id)!;
-          assert.ok(band, `a band for ${f.id}`);
-          near(band.left, at(f.injectedAt!), `${runLabel(r)}: ${f.id} band starts at the inject`);
-          near(band.width, px(f.revertedAt! - f.injectedAt!) - px(0), `${runLabel(r)}: ${f.id} band is as wide as the fault lasted (${formatDuration(f.revertedAt! - f.injectedAt!)})`);
-        }
-        assert.equal(d.marks.length, r.gates.length, 'a mark per gate evaluation');
-        for (const g of r.gates) {
-          const m = d.marks.find((x) => x.gate === g.name)!;
-          assert.equal(m.verdict, g.verdict, `${g.name}: marked ${g.verdict}`);
-          near(m.x, at(g.endedAt!), `${runLabel(r)}: ${g.name} marked at its verdict`);
-          assert.equal(m.color, g.verdict === 'pass' ? 'rgb(46, 125, 50)' : 'rgb(198, 40, 40)', `${g.name}: drawn ${g.verdict === 'pass' ? 'green' : 'red'}`);
-          assert.ok(g.evaluations?.length, `${g.name}: its evaluations are in the record`);
-          assert.deepEqual(m.evaluations.map((e) => e.verdict), g.evaluations!.map((e) => e[1]), `${g.name}: a tick per evaluation, as it said`);
-          g.evaluations!.forEach(([t], i) => near(m.evaluations[i]!.x, at(t), `${g.name}: evaluation ${i + 1} where it happened`));
-        }
-      }
+      const { sections } = await checkDrawn(browser, records);
 
       const freeze = records.find((r) => r.scenario.name === 'freeze-own-minio')!;
       const d = await browser.evaluate<Drawn>(measure(sections.find((x) => x.summary.includes(runLabel(freeze)))!.id));

@@ -107,7 +107,7 @@ export async function startMinio(name = 'own-minio'): Promise<OwnMinio> {
       '    commands:',
       '      pause: "local: kill -STOP {{pid}}"',
       '      resume: "local: kill -CONT {{pid}}"',
-      '      serviceStates: "local: ps -o stat= -p {{pid}}"',
+      '      serviceProcesses: "local: ps -o pid=,stat= -p {{pid}}"',
       '',
     ].join('\n'),
   );

@@ -67,6 +67,16 @@ describe('report/baseline', () => {
     assert.deepEqual(c.removed, ['dropped @ local']);
   });
 
+  it('a cell that passed and now errs (a run that proved nothing) is a regression; back to pass is a fix', () => {
+    const err = (o: Over) => record({ status: 'error', reason: 'fault inject failed', gates: [], ...o });
+    const mon = three((i) => pass({ runId: 'mon', scenarioName: 'divergence', iteration: i }));
+    const tue = three((i) => (i === 3 ? err : pass)({ runId: 'tue', scenarioName: 'divergence', iteration: i }));
+    const c = compare({ matrix: mergedMatrix(tue), records: tue }, { matrix: mergedMatrix(mon), records: mon });
+    assert.deepEqual(c.regressions.map((x) => [x.scenario, x.was, x.now]), [['divergence', 'pass', 'error']]);
+    const back = compare({ matrix: mergedMatrix(mon), records: mon }, { matrix: mergedMatrix(tue), records: tue });
+    assert.deepEqual(back.fixes.map((x) => [x.scenario, x.was, x.now]), [['divergence', 'error', 'pass']]);
+  });
+
   it('recovery that grew within the ratio, or by less than the floor, is not slower', () => {
     const before = three((i) => rejoin(3_000, { runId: 'mon', iteration: i }));
     const a = three((i) => rejoin(4_200, { runId: 'tue', iteration: i }));

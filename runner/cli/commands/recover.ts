@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { recover } from '../../engine/recover.js';
-import { recoverStand } from '../../engine/recover-stand.js';
-import { abortOnSignals } from '../interrupt.js';
 import type { Catalog } from '../../core/catalog.js';
-import { resolveStand } from '../../stands/resolve.js';
 
 export function recoverCommand(program: Command, catalog: Catalog): void {
   program
@@ -13,6 +9,13 @@ export function recoverCommand(program: Command, catalog: Catalog): void {
     .option('--stand <name|file>', 'heal this stand: journals of dead runs on it (wherever --results pointed) and, on Kubernetes, the undo notes on its objects')
     .option('--force', 'also revert runs whose process still seems alive', false)
     .action(async (opts: { results: string; stand?: string; force: boolean }) => {
+      // loaded when the command runs (see cli/main.ts)
+      const [{ recover }, { recoverStand }, { abortOnSignals }, { resolveStand }] = await Promise.all([
+        import('../../engine/recover.js'),
+        import('../../engine/recover-stand.js'),
+        import('../interrupt.js'),
+        import('../../stands/resolve.js'),
+      ]);
       const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
       const log = (l: string) => process.stdout.write(l + '\n');
       try {

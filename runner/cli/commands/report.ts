@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
-import { checkFailOn, comparisonLine, defaultRatio, failReasons, parseFailOn } from '../../report/baseline.js';
-import { combine } from '../../report/combine.js';
-import { matrixGreen, renderMatrixText } from '../../report/matrix.js';
-import { parseS3Url, uploadBase, uploadFolder } from '../../report/upload.js';
-import { abortOnSignals } from '../interrupt.js';
+import { defaultRatio } from '../../report/baseline.js';
 
 interface ReportOpts {
   out: string;
@@ -32,6 +28,14 @@ export function reportCommand(program: Command): void {
       .option('--ratio <x>', 'a within-gate whose median time to pass grew by more than this factor (and by >= 1 s) is slower recovery', String(defaultRatio))
       .option('--upload <s3://bucket/prefix>', 'also copy the written folder to S3 under <prefix>/<out folder name>/ (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS SDK credentials)')
       .action(async (inputs: string[], opts: ReportOpts) => {
+        // loaded when the command runs (see cli/main.ts)
+        const [{ checkFailOn, comparisonLine, failReasons, parseFailOn }, { combine }, { matrixGreen, renderMatrixText }, { parseS3Url, uploadBase, uploadFolder }, { abortOnSignals }] = await Promise.all([
+          import('../../report/baseline.js'),
+          import('../../report/combine.js'),
+          import('../../report/matrix.js'),
+          import('../../report/upload.js'),
+          import('../interrupt.js'),
+        ]);
         const failOn = parseFailOn(opts.failOn);
         const ratio = Number(opts.ratio);
         if (!(ratio >= 1)) throw new FaultlineError('invalid-ratio', `--ratio ${opts.ratio}: expected a number >= 1, e.g. 1.5`, { exitCode: ExitCode.invalidInput });

@@ -1,18 +1,9 @@
-import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
-import { loadScenarios } from '../../scenario/load.js';
-import { resolveStand } from '../../stands/resolve.js';
 import type { Catalog } from '../../core/catalog.js';
-import { runSweep } from '../../engine/sweep.js';
-import { abortOnSignals } from '../interrupt.js';
-import { reportersFor } from '../reporters.js';
 import type { Stand } from '../../core/contracts.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
 import type { Scenario } from '../../scenario/types.js';
-import { collect, paramOption, scenarioInputs } from '../scenario-inputs.js';
-import { parseShard } from '../../engine/shard.js';
-import { safeSegment } from '../../report/format.js';
-import { parseS3Url, uploadBase, uploadFolder } from '../../report/upload.js';
+import { collect, paramOption } from '../params-option.js';
 
 interface RunOpts {
   stand: string[];
@@ -43,6 +34,20 @@ export function runCommand(program: Command, catalog: Catalog): void {
     .option('--run-id <id>', 'sweep id (default: a new one); give the shards of one sweep the same id')
     .option('--upload <s3://bucket/prefix>', 'after the sweep, copy the run folder to S3 under <prefix>/<folder name>/ (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS SDK credentials)')
     .action(async (paths: string[], opts: RunOpts) => {
+      // loaded when the command runs (see cli/main.ts)
+      const [{ deadline }, { loadScenarios }, { resolveStand }, { runSweep }, { abortOnSignals }, { reportersFor }, { scenarioInputs }, { parseShard }, { safeSegment }, { parseS3Url, uploadBase, uploadFolder }] =
+        await Promise.all([
+          import('../../core/abort.js'),
+          import('../../scenario/load.js'),
+          import('../../stands/resolve.js'),
+          import('../../engine/sweep.js'),
+          import('../interrupt.js'),
+          import('../reporters.js'),
+          import('../scenario-inputs.js'),
+          import('../../engine/shard.js'),
+          import('../../report/format.js'),
+          import('../../report/upload.js'),
+        ]);
       // each stand file sets its own params and limits: the scenarios are loaded once per stand
       const perRef: Scenario[][] = [];
       for (const ref of opts.stand) perRef.push(await loadScenarios(paths, catalog, (await scenarioInputs(ref, opts.param, catalog)).load));

@@ -1,12 +1,9 @@
-import { deadline } from '../../core/abort.js';
 import type { Command } from 'commander';
 import type { Catalog } from '../../core/catalog.js';
 import type { StandIO, StandKind } from '../../core/stand-kind.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
 import { embeddedNames, standKindOf } from '../../stands/resolve.js';
-import { loadStandFile, standFilePath } from '../../stands/stand-file.js';
 import { checkOptions, optionFlags } from '../../stands/options.js';
-import { abortOnSignals } from '../interrupt.js';
 
 const standTimeoutMs = 45 * 60_000;
 
@@ -20,6 +17,8 @@ interface Target {
 
 /** `local`, `local-seaweedfs`, or a stand file whose spec.embedded names one. */
 async function targetOf(ref: string, catalog: Catalog): Promise<Target> {
+  // loaded when the command runs (see cli/main.ts)
+  const { loadStandFile, standFilePath } = await import('../../stands/stand-file.js');
   const file = standFilePath(ref);
   const spec = file ? (await loadStandFile(file, catalog)).spec : undefined;
   const instance = file ? spec?.embedded : ref;
@@ -34,6 +33,7 @@ async function targetOf(ref: string, catalog: Catalog): Promise<Target> {
 }
 
 async function withIO(fn: (io: StandIO) => Promise<void>): Promise<void> {
+  const [{ deadline }, { abortOnSignals }] = await Promise.all([import('../../core/abort.js'), import('../interrupt.js')]);
   const interrupt = abortOnSignals((l) => process.stderr.write(l + '\n'));
   try {
     await fn({ signal: deadline(interrupt.signal, standTimeoutMs), log: (l) => process.stderr.write(l + '\n') });

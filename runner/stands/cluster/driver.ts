@@ -7,17 +7,18 @@
  * processes; the kubelet restarts a killed or stopped container as it would anywhere.
  * Every method is idempotent and bounded.
  */
-import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
 import { pollUntil } from '../../core/abort.js';
 import { ExitCode, FaultlineError } from '../../core/errors.js';
-import { fill, fillPath, clearFill as removeFill } from '../local/drives.js';
+import { fill, fillPath, clearFill as removeFill, space } from '../local/drives.js';
+import { inNetns } from '../local/exec.js';
 import { defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, STORAGE_MODULE } from '../local/kernel.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from '../local/network.js';
 import { procState, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { nodeOperation } from '../../core/lock.js';
 import { noteInLog } from '../../core/files.js';
 import { bootNode } from './boot.js';
-import type { ClusterLayout, ClusterNode } from './layout.js';
+import { S3_PORT, type ClusterLayout, type ClusterNode } from './layout.js';
 import { clearVolatile, daemonPids, killNode, storagePids, type NodeDaemons } from './node.js';
 
 const KILL_WAIT_MS = 10_000;
@@ -199,5 +200,37 @@ export class ClusterNodeDriver implements NodeDriver {
 
   async hasModule(name: string, kernel: string, module: string, _signal: AbortSignal): Promise<boolean> {
     return hasModule(this.node(name).dir, kernel, module);
+  }
+
+  // Observations (fault effects): the same views as the local stand's, on this stand's namespaces.
+
+  /** A TCP connect from inside node `from`'s namespace to node `to`'s S3 port, as a MinIO peer dials it. */
+  async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+    const target = this.node(to);
+    const t0 = Date.now();
+    const r = await inNetns(this.node(from).netns, 'timeout', [(timeoutMs / 1000).toFixed(3), 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', target.address, String(S3_PORT)], signal, {
+      allowFailure: true,
+      timeout: timeoutMs + 5_000,
+    });
+    const ms = Date.now() - t0;
+    if (r.ok) return { result: 'open', ms };
+    if (/Connection refused/i.test(r.stderr)) return { result: 'refused', ms };
+    if (/Operation not permitted/i.test(r.stderr) || ms >= timeoutMs - 50) return { result: 'timeout', ms };
+    throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${S3_PORT}: ${r.stderr || 'failed'}`);
+  }
+
+  async serviceStates(name: string, _signal: AbortSignal): Promise<string[]> {
+    const states = await Promise.all((await storagePids(this.node(name))).map((pid) => procState(pid)));
+    return states.filter((s): s is string => s !== undefined);
+  }
+
+  driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {
+    return space(this.drivePath(name, drive));
+  }
+
+  /** What the node booted last, unless it has no power now. */
+  async runningKernel(name: string, signal: AbortSignal): Promise<string | undefined> {
+    if (await isDropping(this.node(name).netns, signal)) return undefined;
+    return runningKernel(this.node(name).dir);
   }
 }

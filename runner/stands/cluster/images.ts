@@ -6,7 +6,7 @@
  */
 import { mkdir, rm, symlink, copyFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../../core/child.js';
 import { deadline } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import type { ClusterNode } from './layout.js';

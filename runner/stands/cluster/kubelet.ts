@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { stringify } from '../../spec/lazy-libs.js';
 import { pollUntil } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';

@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../../core/child.js';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/files.js';

@@ -1,5 +1,6 @@
 /** `faultline stand status cluster`: control plane, nodes (Ready, kubelet and runtime pids), pods per node, drives, S3 health. */
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api } from '../../kube/sdk.js';
 import { deadline } from '../../core/abort.js';
 import { messageOf } from '../../core/errors.js';
 import { formatSize } from '../../core/units.js';

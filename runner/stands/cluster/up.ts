@@ -5,7 +5,7 @@
  * the nodes, the pods and S3 are ready.
  */
 import { mkdir } from 'node:fs/promises';
-import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from '../../kube/sdk.js';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { ExitCode, FaultlineError, messageOf } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';

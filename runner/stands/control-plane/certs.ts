@@ -6,7 +6,7 @@
  */
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { runChild } from '../../core/child.js';
-import { stringify } from 'yaml';
+import { stringify } from '../../spec/lazy-libs.js';
 import { FaultlineError } from '../../core/errors.js';
 import { writeSecretFile } from '../../core/files.js';
 

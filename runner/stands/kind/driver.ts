@@ -3,12 +3,13 @@
  * `docker` CLI. Every operation looks at the container first and only acts when
  * needed, so a repeat (or a journal replay) is a no-op.
  */
-import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, ServiceProcess } from '../../core/contracts.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../../core/errors.js';
 import { runCommand, type CommandResult } from '../command/run.js';
 import { lastLine } from '../../core/child.js';
 import { render, type Vars } from '../command/template.js';
 import { fillerBytes, fillerPath, parseExisting, usageScript } from '../command/disk.js';
+import { parseDriveSpace, parseServiceProcesses, processesByName } from '../command/service.js';
 import type { KindCommand, KindConfig, KindNode } from './config.js';
 
 interface ContainerState {
@@ -23,6 +24,11 @@ export class KindNodeDriver implements NodeDriver {
 
   list(): string[] {
     return [...this.cfg.nodes.keys()];
+  }
+
+  /** Whether nodes.kind.process names the storage process (what serviceProcesses looks for). */
+  namesProcess(): boolean {
+    return [...this.cfg.nodes.values()].every((n) => n.vars.process !== undefined);
   }
 
   has(cmd: KindCommand): boolean {
@@ -117,6 +123,43 @@ export class KindNodeDriver implements NodeDriver {
 
   async clearFill(node: string, file: string, signal: AbortSignal): Promise<void> {
     await this.exec(node, 'clearFill', { drive: file.replace(/\/[^/]*$/, ''), file }, signal);
+  }
+
+  /** Off: the container is not running (docker kill) or frozen (docker pause). */
+  async powerState(node: string, signal: AbortSignal): Promise<{ off: boolean; value: string }> {
+    const n = this.node(node);
+    const st = await this.state(n, signal);
+    const off = !st.Running || st.Paused;
+    return { off, value: `container ${n.container} is ${st.Status ?? (st.Running ? 'running' : 'not running')}` };
+  }
+
+  /**
+   * The processes named nodes.kind.process. A frozen container cannot be exec'd into:
+   * docker top still lists its processes, and every one of them is stopped (T).
+   */
+  async serviceProcesses(node: string, signal: AbortSignal): Promise<ServiceProcess[]> {
+    const n = this.node(node);
+    const process = n.vars.process;
+    if (process === undefined) throw new UnsupportedError('listing the storage processes', this.cfg.standName, 'give nodes.kind.process');
+    const st = await this.state(n, signal);
+    if (!st.Running) return [];
+    if (!st.Paused) {
+      const r = await this.docker(n, ['exec', n.container, 'sh', '-c', render(processesByName, n.vars).command], signal, 'listing the storage processes');
+      return parseServiceProcesses(r.stdout);
+    }
+    const top = await this.docker(n, ['top', n.container, '-o', 'pid,comm'], signal);
+    return top.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([pid, comm]) => /^\d+$/.test(pid ?? '') && comm === String(process))
+      .map(([pid]) => ({ id: pid!, state: 'T' }));
+  }
+
+  async driveSpace(node: string, drive: number, signal: AbortSignal): Promise<{ size: number; free: number }> {
+    const n = this.node(node);
+    const path = this.drive(n, drive);
+    return parseDriveSpace((await this.docker(n, ['exec', n.container, 'df', '-P', '-k', path], signal, `df of ${path}`)).stdout);
   }
 
   private node(name: string): KindNode {

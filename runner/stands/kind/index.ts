@@ -8,7 +8,8 @@ import { KindNodeDriver } from './driver.js';
 
 function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
   const driver = new KindNodeDriver(readKindConfig(spec, input.standName, input.kube));
-  const ops: NodeOp[] = ['powerOff', 'powerOn', 'pause', 'resume', 'partition', 'heal', 'fillDisk', 'fillPath', 'clearFill'];
+  const ops: NodeOp[] = ['powerOff', 'powerOn', 'pause', 'resume', 'partition', 'heal', 'fillDisk', 'fillPath', 'clearFill', 'powerState', 'driveSpace'];
+  if (driver.namesProcess()) ops.push('serviceProcesses');
   if (driver.has('start')) {
     ops.push('start');
     if (driver.has('kill')) ops.push('kill');

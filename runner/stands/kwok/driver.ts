@@ -7,7 +7,7 @@
  * unreachable and evicts pods per their tolerations. Power-on removes the label:
  * kwok takes the node back and it turns Ready again.
  */
-import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '../../kube/sdk.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { NodeDriver } from '../../core/contracts.js';
 import { FaultlineError } from '../../core/errors.js';

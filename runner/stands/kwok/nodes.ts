@@ -1,5 +1,5 @@
 /** The stand's four kwok nodes: two zones, two nodes each. */
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api } from '../../kube/sdk.js';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { isReady } from '../control-plane/api.js';
 import { opts } from '../../kube/client.js';

@@ -1,6 +1,6 @@
 /** The kwok stand's work: up, down, status, open (the kind is declared in index.ts). */
 import { access, rm } from 'node:fs/promises';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '../../kube/sdk.js';
 import type { Capability, Stand } from '../../core/contracts.js';
 import { deadline } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';

@@ -1,7 +1,7 @@
 /** `faultline stand up kwok`: build, certify, start, register nodes, wait until Ready. */
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../../kube/sdk.js';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { FaultlineError, messageOf } from '../../core/errors.js';
 import type { StandIO } from '../../core/stand-kind.js';

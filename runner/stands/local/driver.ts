@@ -1,5 +1,5 @@
 /** NodeDriver of the local stand. Every method is idempotent and bounded. */
-import type { NodeDriver, NodeGroups, PeerConnect } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, PeerConnect, ServiceProcess } from '../../core/contracts.js';
 import { pollUntil } from '../../core/abort.js';
 import { FaultlineError, UnsupportedError, ExitCode } from '../../core/errors.js';
 import { fill, fillPath, clearFill as removeFill, space } from './drives.js';
@@ -7,7 +7,7 @@ import { inNetns } from './exec.js';
 import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultKernel, storageRefusal } from './kernel.js';
 import type { NodeLayout } from './layout.js';
 import { blockPeers, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
-import { pidsInNetns, procState, signalAll, terminate, waitGone } from '../../core/proc.js';
+import { pidsInNetns, procState, serviceProcesses, signalAll, terminate, waitGone } from '../../core/proc.js';
 import { serverFor, servicePids, startService } from './service.js';
 import { type Credentials, type StandState } from './state.js';
 import { nodeOperation } from '../../core/lock.js';
@@ -281,9 +281,8 @@ export class LocalNodeDriver implements NodeDriver {
     throw new FaultlineError('peer-connect', `connect from ${from} to ${target.address}:${target.port}: ${r.stderr || 'failed'}`);
   }
 
-  async serviceStates(name: string, _signal: AbortSignal): Promise<string[]> {
-    const states = await Promise.all((await servicePids(this.state, this.node(name))).map((pid) => procState(pid)));
-    return states.filter((s): s is string => s !== undefined);
+  async serviceProcesses(name: string, _signal: AbortSignal): Promise<ServiceProcess[]> {
+    return serviceProcesses(await servicePids(this.state, this.node(name)));
   }
 
   async driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {

@@ -13,7 +13,7 @@ import { status as statusOf } from './status.js';
 import { up as bringUp, type LocalOptions } from './up.js';
 
 /** Loopback mode hands out only these, so faults refuse the rest in prepare (the full driver throws UnsupportedError). */
-const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule', 'serviceStates', 'runningKernel'];
+const LOOPBACK_OPS: NodeOp[] = ['kill', 'stop', 'start', 'pause', 'resume', 'bootKernel', 'setBootKernel', 'hasModule', 'serviceProcesses', 'runningKernel'];
 
 export async function open(instance: string, signal: AbortSignal): Promise<Stand> {
   const site = siteOf(instance);

@@ -22,8 +22,10 @@ export const sshCommands = {
   reboot: [],
   bootId: [],
   runningKernel: [],
-  /** prints the state letter (ps STAT) of each storage process, one a line: how a pause is proven */
-  serviceStates: [],
+  /** prints each storage process as "PID STAT [START]", one a line: how a kill, stop or pause is proven */
+  serviceProcesses: [],
+  /** run on a peer: connect to {{target}}:{{port}} within {{seconds}}; exit 0 = open, "refused" in stderr = RST, 124 = no answer */
+  peerConnect: ['target', 'port', 'seconds'],
   hasModule: ['kernel', 'module'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -47,6 +49,7 @@ export const sshDefaults: Partial<Record<SshCommand, string>> = {
   reboot: 'systemctl reboot',
   bootId: 'cat /proc/sys/kernel/random/boot_id',
   runningKernel: 'uname -r',
+  peerConnect: 'timeout {{seconds}} bash -c \'exec 3<>"/dev/tcp/$0/$1"\' {{target}} {{port}}',
   hasModule: 'modinfo -k {{kernel}} {{module}}',
 };
 
@@ -58,6 +61,8 @@ export interface SshHost {
   identityFile?: string;
   /** drive paths (hosts.<n>.drives, comma-separated) */
   drives: string[];
+  /** the storage service's TCP port (hosts.<n>.servicePort): where a peer's connect proves a power cut or a partition */
+  servicePort?: number;
   /** modules setBootKernel insists on (hosts.<n>.modules, comma-separated) */
   modules: string[];
   /** everything templates may use */
@@ -102,6 +107,7 @@ export function readSshConfig(spec: NodeSpec, standName: string): SshConfig {
       port: h.port === undefined ? undefined : Number(h.port),
       identityFile: h.identityFile === undefined ? undefined : String(h.identityFile),
       drives: list(h.drives),
+      servicePort: h.servicePort === undefined ? undefined : Number(h.servicePort),
       modules: list(h.modules),
       vars,
     });

@@ -3,7 +3,7 @@
  * file, run on the host over OpenSSH (or on the runner when prefixed `local:`, e.g.
  * ipmitool against the BMC: a powered-off host cannot power itself on).
  */
-import type { NodeDriver, NodeGroups } from '../../core/contracts.js';
+import type { NodeDriver, NodeGroups, PeerConnect, ServiceProcess } from '../../core/contracts.js';
 import { FaultlineError, UnsupportedError, messageOf } from '../../core/errors.js';
 import { DeadlineError, pollUntil } from '../../core/abort.js';
 import { formatDuration } from '../../core/units.js';
@@ -11,10 +11,13 @@ import { runCommand, type CommandResult } from '../command/run.js';
 import { lastLine } from '../../core/child.js';
 import { isLocal, render, shellQuote, type Vars } from '../command/template.js';
 import { fillerBytes, fillerPath, parseExisting, usageScript } from '../command/disk.js';
+import { parseDriveSpace, parseServiceProcesses } from '../command/service.js';
 import type { SshCommand, SshConfig, SshHost } from './config.js';
 
 /** ssh's own failures (connect, auth, lost connection) exit 255. */
 const SSH_FAILED = 255;
+/** timeout(1) exits 124 when the command ran out of time */
+const TIMEOUT_EXIT = 124;
 
 export class SshNodeDriver implements NodeDriver {
   readonly kind = 'ssh';
@@ -164,10 +167,27 @@ export class SshNodeDriver implements NodeDriver {
     return lastLine((await this.ok(node, 'runningKernel', {}, signal)).stdout);
   }
 
-  /** The state letter of each storage process (commands.serviceStates prints ps STAT, one a line). */
-  async serviceStates(node: string, signal: AbortSignal): Promise<string[]> {
-    const out = (await this.ok(node, 'serviceStates', {}, signal)).stdout;
-    return out.split('\n').map((l) => l.trim()[0]).filter((c): c is string => !!c);
+  /** The storage processes as commands.serviceProcesses prints them ("PID STAT [START]", one a line). */
+  async serviceProcesses(node: string, signal: AbortSignal): Promise<ServiceProcess[]> {
+    return parseServiceProcesses((await this.ok(node, 'serviceProcesses', {}, signal)).stdout);
+  }
+
+  /** commands.peerConnect run on `from` towards `to`'s hosts.<to>.servicePort. */
+  async peerConnect(from: string, to: string, timeoutMs: number, signal: AbortSignal): Promise<PeerConnect> {
+    const target = this.host(to);
+    if (target.servicePort === undefined) throw new UnsupportedError('peer connect', this.cfg.standName, `host ${to} has no hosts.${to}.servicePort`);
+    const t0 = Date.now();
+    const r = await this.run(from, 'peerConnect', { target: target.address, port: target.servicePort, seconds: (timeoutMs / 1000).toFixed(3) }, signal, timeoutMs + this.cfg.connectTimeoutMs + 5_000);
+    const ms = Date.now() - t0;
+    if (r.exitCode === 0) return { result: 'open', ms };
+    if (/refused/i.test(r.stderr)) return { result: 'refused', ms };
+    if (r.exitCode === TIMEOUT_EXIT) return { result: 'timeout', ms };
+    throw this.failed(from, 'peerConnect', r);
+  }
+
+  async driveSpace(node: string, drive: number, signal: AbortSignal): Promise<{ size: number; free: number }> {
+    const path = this.drive(node, drive);
+    return parseDriveSpace((await this.ssh(this.host(node), `df -P -k ${shellQuote(path)}`, `df of ${path}`, signal)).stdout);
   }
 
   /** partition/heal on every grouped node at once; peers are the nodes of the other groups. */

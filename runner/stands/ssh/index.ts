@@ -24,7 +24,9 @@ const needs: Partial<Record<NodeOp, SshCommand[]>> = {
   setBootKernel: ['setBootKernel', 'bootKernel', 'reboot', 'bootId', 'runningKernel'],
   hasModule: ['hasModule'],
   runningKernel: ['runningKernel'],
-  serviceStates: ['serviceStates'],
+  serviceProcesses: ['serviceProcesses'],
+  driveSpace: [],
+  peerConnect: ['peerConnect'],
 };
 
 function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
@@ -32,7 +34,10 @@ function make(spec: NodeSpec, input: NodeDriverInput): MadeNodeDriver {
   const driver = new SshNodeDriver(cfg);
   const ops = (Object.keys(needs) as NodeOp[]).filter((op) => needs[op]!.every((c) => driver.has(c)));
   const hostsWithDrives = [...cfg.hosts.values()].filter((h) => h.drives.length).length;
-  const usable = ops.filter((op) => (op === 'fillDisk' || op === 'fillPath' || op === 'clearFill' ? hostsWithDrives > 0 : true));
+  const withPorts = [...cfg.hosts.values()].filter((h) => h.servicePort !== undefined).length;
+  const usable = ops.filter((op) =>
+    op === 'fillDisk' || op === 'fillPath' || op === 'clearFill' || op === 'driveSpace' ? hostsWithDrives > 0 : op === 'peerConnect' ? withPorts > 0 : true,
+  );
   const caps: Capability[] = [];
   if (usable.some((op) => ['powerOff', 'kill', 'stop', 'pause'].includes(op))) caps.push('nodes');
   if (usable.includes('partition')) caps.push('network');

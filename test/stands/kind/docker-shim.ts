@@ -12,6 +12,8 @@ export interface ShimContainer {
   running: boolean;
   paused: boolean;
   networks: string[];
+  /** starts so far: the storage process of a container (pid 4242) gets this as its start time */
+  boots?: number;
 }
 
 const shimSource = `#!/usr/bin/env node
@@ -34,7 +36,8 @@ if (verb === 'inspect') {
     console.log(JSON.stringify(Object.fromEntries(c.networks.map((n) => [n, { NetworkID: n }]))));
   } else fail('shim: unknown format ' + fmt);
 } else if (verb === 'kill') { const c = get(args[args.length - 1]); if (!c.running) fail('container is not running'); c.running = false; c.paused = false; save();
-} else if (verb === 'start') { const c = get(args[1]); c.running = true; save();
+} else if (verb === 'start') { const c = get(args[1]); c.running = true; c.boots = (c.boots || 0) + 1; save();
+} else if (verb === 'top') { const c = get(args[1]); if (!c.running) fail('container ' + args[1] + ' is not running'); console.log('PID COMMAND\\n4242 minio\\n4300 containerd');
 } else if (verb === 'pause') { const c = get(args[1]); if (!c.running || c.paused) fail('cannot pause'); c.paused = true; save();
 } else if (verb === 'unpause') { const c = get(args[1]); if (!c.paused) fail('container is not paused'); c.paused = false; save();
 } else if (verb === 'network') {
@@ -46,8 +49,12 @@ if (verb === 'inspect') {
   const c = get(args[1]);
   if (!c.running || c.paused) fail('container ' + args[1] + ' is not running');
   const script = args[4] || '';
+  const df = 'Filesystem 1024-blocks Used Available Capacity Mounted on\\noverlay 1000000 100000 900000 10% /';
   // 1000000 KiB drive with 100000 KiB used and no filler yet
-  if (script.startsWith('df ')) console.log('Filesystem 1024-blocks Used Available Capacity Mounted on\\noverlay 1000000 100000 900000 10% /\\n0');
+  if (script.startsWith('df ')) console.log(df + '\\n0');
+  else if (args[2] === 'df') console.log(df);
+  // the storage process listing (pgrep by name): one minio process
+  else if (script.includes('pgrep -x minio')) console.log('4242 S ' + (c.boots || 0));
 } else fail('shim: unknown command ' + verb);
 `;
 

@@ -161,4 +161,26 @@ describe('kind node driver (docker CLI shim: no Docker engine here)', function (
     assert.deepEqual(made.driver.list(), ['rustfs-control-plane', 'rustfs-worker', 'rustfs-worker2']);
     assert.equal(typeof made.driver.kill, 'function');
   });
+
+  it('observes for the proofs of effect: power state, the storage process (frozen = T), drive space', async () => {
+    const d = driver({ process: 'minio' });
+    assert.deepEqual(await d.powerState!('worker', signal()), { off: false, value: 'container fl-worker is running' });
+    assert.deepEqual(await d.serviceProcesses!('worker', signal()), [{ id: '4242@0', state: 'S' }]);
+    await d.pause!('worker', signal());
+    assert.deepEqual(await d.powerState!('worker', signal()), { off: true, value: 'container fl-worker is paused' });
+    // docker exec refuses a paused container: docker top still lists it, every process stopped
+    assert.deepEqual(await d.serviceProcesses!('worker', signal()), [{ id: '4242', state: 'T' }]);
+    await d.resume!('worker', signal());
+    await d.powerOff!('worker', signal());
+    assert.deepEqual(await d.powerState!('worker', signal()), { off: true, value: 'container fl-worker is exited' });
+    assert.deepEqual(await d.serviceProcesses!('worker', signal()), []);
+    await d.powerOn!('worker', signal());
+    assert.deepEqual(await d.serviceProcesses!('worker', signal()), [{ id: '4242@1', state: 'S' }], 'a new boot, a new process');
+    assert.deepEqual(await d.driveSpace!('fl-worker2', 0, signal()), { size: 1_000_000 * 1024, free: 900_000 * 1024 });
+    const calls = await shim.take();
+    assert.ok(calls.some((c) => c.join(' ') === 'exec fl-worker2 df -P -k /data'), JSON.stringify(calls));
+    assert.ok(calls.some((c) => c.join(' ') === 'top fl-worker -o pid,comm'));
+    // without nodes.kind.process there is nothing to look for: no serviceProcesses, so kill/stop/pause proofs say so
+    assert.equal(driver().serviceProcesses, undefined);
+  });
 });

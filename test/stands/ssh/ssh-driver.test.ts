@@ -9,6 +9,8 @@ import { execa } from 'execa';
 import type { NodeDriver } from '../../../runner/core/contracts.js';
 import { FaultlineError } from '../../../runner/core/errors.js';
 import { sshDriver } from '../../../runner/stands/ssh/index.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+import { bareStand, ctxFor } from '../../probes/helpers.js';
 import { SshTestbed, missingTools, testbedSpec, type TestHost } from './testbed.js';
 
 /** The pretend storage service is a copy of sleep named per host; pkill -x never matches the shell running it. */
@@ -18,6 +20,8 @@ const serviceCommands = {
   stop: 'pkill -TERM -x {{service}}; true',
   pause: 'pkill -STOP -x {{service}}',
   resume: 'pkill -CONT -x {{service}}',
+  // PID STAT START of each live copy (a killed one stays a zombie here: -r leaves it out)
+  serviceProcesses: 'for p in $(pgrep -r R,S,D,T -x {{service}}); do set -- $(sed "s/^.*) //" /proc/$p/stat) && echo "$p $1 ${20}"; done; true',
   // the BMC: runs on the runner, and "power" is the host's whole network
   powerOff: 'local: echo off {{node}} >> {{bmclog}} && ip netns exec {{netns}} nft -f {{root}}/power.nft',
   powerOn: "local: echo on {{node}} >> {{bmclog}} && ip netns exec {{netns}} sh -c 'nft delete table inet fl_power 2>/dev/null; true'",
@@ -209,5 +213,45 @@ describe('ssh node driver on real sshd test hosts', function () {
     // BMC commands ran on the runner, never on the host; the host ran only the start after power-on
     assert.deepEqual((await bed.ran(h2)).map((r) => r.command.split(' ')[0]), ['pgrep']);
     console.log(`      power-off, failed gate, power-on and service start: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  });
+
+  it('observes what a fault did: service processes (ids change on restart), drive space, peer connects', async () => {
+    const spec = testbedSpec(bed, serviceCommands);
+    spec.hosts!.ssh1!.servicePort = 22;
+    spec.hosts!.ssh2!.servicePort = 22;
+    const seen = sshDriver.make(spec, { standName: 'sshbed' }).driver;
+    await seen.start!('ssh1', long());
+    const [p] = await seen.serviceProcesses!('ssh1', long());
+    assert.match(p!.id, /^\d+@\d+$/);
+    assert.equal(p!.state, 'S');
+
+    // node.kill through the real fault: the id recorded before is gone, proven; a start makes a new one
+    const kill = defaultCatalog().faults.get('node.kill')!;
+    const ctx = ctxFor(bareStand({ nodes: seen }));
+    const undo = await kill.prepare({ node: 'ssh1' }, ctx);
+    const injected = (await kill.inject({ node: 'ssh1' }, undo, ctx))!;
+    assert.deepEqual(injected.before, [p!.id]);
+    assert.deepEqual(await kill.confirm!({ node: 'ssh1' }, undo, injected, ctx), { ok: true, value: '1/1 storage process(es) on ssh1 gone; none runs' });
+    await kill.revert(undo, ctx);
+    const [q] = await seen.serviceProcesses!('ssh1', long());
+    assert.notEqual(q!.id, p!.id);
+    // a kill that did not happen is not proven: the same process is still there
+    assert.deepEqual(await kill.confirm!({ node: 'ssh1' }, undo, { node: 'ssh1', before: [q!.id] }, ctx), { ok: false, value: `1/1 storage process(es) on ssh1 still alive (${q!.id.split('@')[0]})` });
+
+    const space = await seen.driveSpace!('ssh1', 0, long());
+    assert.equal(space.size, 64 * 1024 * 1024);
+    assert.ok(space.free > 0 && space.free <= space.size);
+
+    assert.equal((await seen.peerConnect!('ssh1', 'ssh2', 1000, long())).result, 'open');
+    spec.hosts!.ssh2!.servicePort = 9; // nothing listens there: the host answers with RST
+    assert.equal((await sshDriver.make(spec, { standName: 'sshbed' }).driver.peerConnect!('ssh1', 'ssh2', 1000, long())).result, 'refused');
+    await seen.partition!([['ssh1'], ['ssh2']], long());
+    try {
+      const dropped = await seen.peerConnect!('ssh1', 'ssh2', 1000, long());
+      assert.equal(dropped.result, 'timeout');
+      assert.ok(dropped.ms >= 1000, `${dropped.ms} ms`);
+    } finally {
+      await seen.heal!([['ssh1'], ['ssh2']], long());
+    }
   });
 });
