@@ -4,7 +4,8 @@
  * the bucket back the way it was: S3 cannot un-version a bucket, so one that had never
  * been versioned goes to Suspended (new writes get no new versions), the nearest state.
  */
-import { GetBucketVersioningCommand, PutBucketVersioningCommand, type GetBucketVersioningCommandOutput } from '@aws-sdk/client-s3';
+import type { GetBucketVersioningCommandOutput } from '@aws-sdk/client-s3';
+import { GetBucketVersioningCommand, PutBucketVersioningCommand } from '../s3/sdk.js';
 import type { FaultDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';

@@ -6,20 +6,8 @@
  * Bodies are never shown, only version counts and which step failed.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetBucketVersioningCommand,
-  GetObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  type CopyObjectCommandOutput,
-  type GetBucketVersioningCommandOutput,
-  type GetObjectCommandOutput,
-  type ListObjectVersionsCommandOutput,
-  type PutObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { CopyObjectCommandOutput, GetBucketVersioningCommandOutput, GetObjectCommandOutput, ListObjectVersionsCommandOutput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '../s3/sdk.js';
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { formatDuration } from '../core/units.js';
 import { bucketSchema } from '../spec/fragments.js';
