@@ -2,8 +2,8 @@
 # Installs what faultline needs on a fresh Debian machine, idempotently:
 # system packages (nftables, iproute2, openssh, openssl, kmod, iptables, prometheus, chromium
 # for the report's browser test, and for the cluster stand containerd, runc, umoci,
-# busybox-static, containernetworking-plugins), npm dependencies,
-# and the TypeScript build. The pinned Go servers are built on first `stand up`.
+# busybox-static, containernetworking-plugins, and protobuf-compiler for the RustFS build),
+# npm dependencies, and the TypeScript build. The pinned servers are built on first `stand up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,8 @@ command -v containerd >/dev/null || need_pkgs+=(containerd)
 command -v umoci >/dev/null || need_pkgs+=(umoci)
 [ -x /usr/bin/busybox ] || need_pkgs+=(busybox-static)
 [ -x /usr/lib/cni/bridge ] || need_pkgs+=(containernetworking-plugins)
+# the local stand's RustFS server: a dependency's build script runs protoc
+command -v protoc >/dev/null || need_pkgs+=(protobuf-compiler)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: missing Debian packages: ${need_pkgs[*]} (run as root, or install them)" >&2

@@ -126,7 +126,19 @@ export interface Stand {
   readonly drives?: Readonly<Record<string, string[]>>;
   /** Health endpoint of the storage service, if it has one. */
   readonly healthUrl?: string;
+  /** What storage server the stand runs, when it knows. */
+  readonly storage?: StorageInfo;
   close(): Promise<void>;
+}
+
+/** The storage server behind a stand's S3 endpoint, for probes that look past the S3 API. */
+export interface StorageInfo {
+  /** minio | seaweedfs | rustfs | ... */
+  readonly server: string;
+  /** the server's metadata folder at the root of each drive (.minio.sys, .rustfs.sys), if it keeps one */
+  readonly systemFolder?: string;
+  /** probe kinds that use the server's own admin API and work against it (e.g. minio.nodes) */
+  readonly adminProbes: readonly string[];
 }
 
 /** What every fault, probe and workload gets. */

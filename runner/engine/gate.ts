@@ -1,7 +1,7 @@
 /** Decides one gate: a probe evaluated once, until it passes within a bound, or sampled over a window. */
 import type { Context, Observation, ProbeDef } from '../core/contracts.js';
 import { deadline, isAbortError, sleep } from '../core/abort.js';
-import { messageOf } from '../core/errors.js';
+import { UnsupportedError, messageOf } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
 import { standSecrets } from '../core/stand-env.js';
 import { scrub as scrubSecrets } from '../core/child.js';
@@ -44,7 +44,8 @@ async function attemptOnce(input: GateInput, ms: number): Promise<Attempt> {
   try {
     return { obs: expected(plan, await probe.evaluate(plan.spec, { ...ctx, signal })), threw: false };
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
+    // the stand cannot answer this probe at all (e.g. a server without that admin API): skipped, not unknown
+    if (ctx.signal.aborted || err instanceof UnsupportedError) throw err;
     const message = signal.aborted ? `probe did not answer within ${formatDuration(ms)}` : messageOf(err);
     // a probe that timed out has answered "not yet" for a bounded gate; anything else means it could not be evaluated
     return signal.aborted ? { obs: expected(plan, { ok: false, value: message }), threw: false, cutShort: true } : { error: message, threw: true };
@@ -100,7 +101,7 @@ async function within(input: GateInput): Promise<GateResult> {
         input.onEvaluation?.(obs.at, 'pass');
         return pass(obs, obs.at);
       } catch (err) {
-        if (input.ctx.signal.aborted) throw err;
+        if (input.ctx.signal.aborted || err instanceof UnsupportedError) throw err;
         if (!signal.aborted && !isAbortError(err)) {
           return result(input, { verdict: 'unknown', value: `could not evaluate: ${messageOf(err)}`, elapsedMs: Date.now() - input.startedAt, boundMs: bound });
         }
@@ -167,7 +168,7 @@ async function during(input: GateInput): Promise<GateResult> {
   return result(input, { verdict, value, elapsedMs, boundMs: windowMs, availability });
 }
 
-export function evaluateGate(input: GateInput): Promise<GateResult> {
+function byMode(input: GateInput): Promise<GateResult> {
   switch (input.plan.mode) {
     case 'once':
       return once(input);
@@ -175,5 +176,16 @@ export function evaluateGate(input: GateInput): Promise<GateResult> {
       return within(input);
     case 'during':
       return during(input);
+  }
+}
+
+/** A gate whose probe the stand does not support is `skipped` with the reason; it fails nothing. */
+export async function evaluateGate(input: GateInput): Promise<GateResult> {
+  const t0 = Date.now();
+  try {
+    return await byMode(input);
+  } catch (err) {
+    if (!(err instanceof UnsupportedError) || input.ctx.signal.aborted) throw err;
+    return result(input, { verdict: 'skipped', value: `skipped: ${err.message}`, elapsedMs: Date.now() - t0 });
   }
 }

@@ -120,13 +120,13 @@ export async function executeRun(scenario: Scenario, stand: Stand, opts: RunOpti
         record.gates.push(gate);
         emit('gate', { name: gate.name, verdict: gate.verdict, value: gate.value });
         await report.onGate?.(record, gate);
-        if (gate.verdict !== 'pass' && !record.faults.length && scenario.steps.some((s) => s.type === 'fault' && s.index > step.index)) {
+        if (gate.verdict !== 'pass' && gate.verdict !== 'skipped' && !record.faults.length && scenario.steps.some((s) => s.type === 'fault' && s.index > step.index)) {
           // a steady-state gate: the scenario was never tried, so this says nothing about it
           record.status = 'unknown';
           record.reason = `stand was not healthy before the first fault: gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
           throw new StopRun();
         }
-        if (gate.verdict !== 'pass') {
+        if (gate.verdict !== 'pass' && gate.verdict !== 'skipped') {
           record.status = 'fail';
           record.reason ??= `gate "${gate.name}" ${gate.verdict}: ${gate.value}`;
           if (!scenario.continueOnFailure) throw new StopRun();

@@ -15,10 +15,11 @@ import diskFill from './disk-fill.js';
 import diskStaleStaging from './disk-stale-staging.js';
 import nodeBootKernel from './node-boot-kernel.js';
 import s3IndexDivergence from './s3-index-divergence.js';
+import s3Versioning from './s3-versioning.js';
 import k8sApply from './k8s-apply.js';
 
 export const faultList: readonly FaultDef[] = [
-  s3IndexDivergence, // S3
+  s3IndexDivergence, s3Versioning, // S3
   nodeKill, nodeStop, nodePause, nodePowerOff, nodePartition, diskFill, diskStaleStaging, nodeBootKernel, // nodes
   k8sApply, podKill, podsKillAll, rolloutRestart, nodeCordon, nodeDrain, scale, // Kubernetes
 ];

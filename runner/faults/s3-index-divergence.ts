@@ -25,7 +25,7 @@ import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, HeadBuck
 import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
-import { bucketDirPath, standDrives, sysDirPath, type SysDir } from '../s3/drives.js';
+import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../s3/drives.js';
 import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
 import { checkNodes, nodeDriver } from './node-common.js';
 
@@ -146,7 +146,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     if (unknown.length) throw new FaultlineError('unknown-node', `s3.indexDivergence: no node ${unknown.join(', ')}`, { exitCode: ExitCode.invalidInput });
     minorityCheck(nodes, keep);
     const method = s.method ?? 'hide';
-    const sys = s.sys ?? '.minio.sys';
+    const sys = systemFolderOf(ctx.stand, s.sys, 's3.indexDivergence');
     const signal = deadline(ctx.signal, s3Ms);
     const has = await apiHas(ctx.stand, s.bucket, signal);
     if (method === 'hide') {

@@ -19,9 +19,10 @@ import cmd from './cmd.js';
 import workloadSettled from './workload-settled.js';
 import workloadVerify from './workload-verify.js';
 import minioNodes from './minio-nodes.js';
+import s3VersionRestore from './s3-version-restore.js';
 
 export const probeList: readonly ProbeDef[] = [
-  s3DeepCheck, s3Scratch, s3BucketIndex, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
+  s3DeepCheck, s3Scratch, s3BucketIndex, s3VersionRestore, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
   nodeKernelPreflight, nodeDriveUsage, // nodes
   k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];

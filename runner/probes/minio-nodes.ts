@@ -43,6 +43,10 @@ interface ServerInfo {
 }
 
 async function serverInfo(ctx: Context, timeoutMs: number): Promise<ServerInfo> {
+  const storage = ctx.stand.storage;
+  if (storage && !storage.adminProbes.includes('minio.nodes')) {
+    throw new UnsupportedError('minio.nodes', ctx.stand.name, `it runs ${storage.server}, which has no MinIO admin API (ServerInfo)`);
+  }
   const s3 = ctx.stand.s3;
   if (!s3?.credentials) throw new UnsupportedError('minio.nodes', ctx.stand.name, 'needs the stand\'s S3 endpoint and credentials');
   const url = new URL('/minio/admin/v3/info', s3.endpoint);

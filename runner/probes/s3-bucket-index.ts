@@ -9,7 +9,7 @@ import { bucketSchema } from '../spec/fragments.js';
 import type { ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import { HeadBucketCommand, ListBucketsCommand } from '../s3/sdk.js';
 import type { Context, ProbeDef } from '../core/contracts.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, type SysDir } from '../s3/drives.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from '../s3/drives.js';
 import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from '../s3/client.js';
 
 export interface BucketIndexSpec {
@@ -58,7 +58,8 @@ const probe: ProbeDef<BucketIndexSpec> = {
   describe: (s) => `no bucket-index divergence for ${s.bucket} (drives vs API)`,
   async evaluate(s, ctx: Context) {
     const drives = standDrives(ctx.stand, 's3.bucketIndex');
-    const sum = summarizeMarkers(await bucketMarkers(drives, s.bucket, ctx.signal, s.sys));
+    const sys = systemFolderOf(ctx.stand, s.sys, 's3.bucketIndex');
+    const sum = summarizeMarkers(await bucketMarkers(drives, s.bucket, ctx.signal, sys));
     const api = await apiView(ctx, s.bucket);
     const onDisk = sum.both > 0;
     const inApi = api.listed && api.head === 'ok';

@@ -12,7 +12,7 @@ import type { Context, Observation, ProbeDef, Stand } from '../core/contracts.js
 import { pollUntil } from '../core/abort.js';
 import { FaultlineError, messageOf } from '../core/errors.js';
 import { formatDuration, mustDuration } from '../core/units.js';
-import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, type SysDir } from '../s3/drives.js';
+import { bucketMarkers, describeMarkers, standDrives, summarizeMarkers, systemFolderOf, type SysDir } from '../s3/drives.js';
 import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
 import { durationSchema } from '../spec/fragments.js';
 
@@ -92,6 +92,8 @@ const probe: ProbeDef<ScratchSpec> = {
   },
   describe: (s) => `scratch bucket proof${s.strict ? ' with disk markers (strict)' : ''}`,
   async evaluate(s, ctx: Context): Promise<Observation> {
+    // strict mode looks at the drives for the server's own metadata folder: fail early without them
+    const sys = s.strict ? systemFolderOf(ctx.stand, s.sys, 's3.scratch strict mode') : undefined;
     if (s.strict) standDrives(ctx.stand, 's3.scratch strict mode');
     const markerMs = s.markerWait ? mustDuration(s.markerWait) : 5_000;
     const bucket = scratchName(s.prefix ?? 'faultline-scratch');
@@ -101,6 +103,7 @@ const probe: ProbeDef<ScratchSpec> = {
     const t0 = Date.now();
     let created = false;
     let gone = false;
+    let late = '';
     const { signal } = ctx;
     const step = async (name: string, fn: () => Promise<void>) => {
       try {
@@ -117,11 +120,17 @@ const probe: ProbeDef<ScratchSpec> = {
           // counted as made before the answer: a lost answer must not leak the bucket
           created = true;
           await send(client, new CreateBucketCommand({ Bucket: bucket }), signal).catch((err: NodeJS.ErrnoException) => {
+            // the name is ours alone: "already owned by you" is the SDK's retry of a create
+            // that landed but answered too late, so the create worked
+            if (err.name === 'BucketAlreadyOwnedByYou') {
+              late = '; create answered late (its retry found the bucket made)';
+              return;
+            }
             if (err.code === 'ECONNREFUSED') created = false;
             throw err;
           });
         });
-        if (s.strict) await step('markers appear', async () => void notes.push(await awaitMarkers(ctx.stand, bucket, true, markerMs, signal, s.sys)));
+        if (s.strict) await step('markers appear', async () => void notes.push(await awaitMarkers(ctx.stand, bucket, true, markerMs, signal, sys)));
         await step('head', () => send(client, new HeadBucketCommand({ Bucket: bucket }), signal));
         await step('list', async () => {
           if (!(await listedBucket(client, bucket, signal))) throw new Error('not in ListBuckets');
@@ -142,7 +151,7 @@ const probe: ProbeDef<ScratchSpec> = {
           if (await listedBucket(client, bucket, signal)) throw new Error('still in ListBuckets');
           gone = true;
         });
-        if (s.strict) await step('markers vanish', async () => void (await awaitMarkers(ctx.stand, bucket, false, markerMs, signal, s.sys)));
+        if (s.strict) await step('markers vanish', async () => void (await awaitMarkers(ctx.stand, bucket, false, markerMs, signal, sys)));
       });
     } catch (err) {
       const failed = (err as { step?: string }).step;
@@ -159,7 +168,7 @@ const probe: ProbeDef<ScratchSpec> = {
     const ms = Date.now() - t0;
     return {
       ok: true,
-      value: `${done.length} steps ok in ${formatDuration(ms)}${notes.length ? `; ${notes.join('; ')}, gone after delete` : ''}`,
+      value: `${done.length} steps ok in ${formatDuration(ms)}${notes.length ? `; ${notes.join('; ')}, gone after delete` : ''}${late}`,
       data: { bucket, steps: done, ms },
     };
   },

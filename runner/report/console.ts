@@ -115,7 +115,7 @@ export class ConsoleReporter implements Reporter {
   onGate(_r: RunRecord, g: GateResult): void {
     // a bounded wait's progress label is its gate's name; the verdict ends it
     this.dropBar(g.name);
-    const sym = g.verdict === 'pass' ? this.c.green('✔') : g.verdict === 'fail' ? this.c.red('✘') : this.c.yellow('?');
+    const sym = g.verdict === 'pass' ? this.c.green('✔') : g.verdict === 'fail' ? this.c.red('✘') : g.verdict === 'skipped' ? this.c.dim('–') : this.c.yellow('?');
     this.line(`  ${sym} ${s(gateLine(g))}`);
   }
 

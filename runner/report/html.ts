@@ -158,7 +158,7 @@ function timelineTable(r: RunRecord): string {
   return `<details class="timeline"><summary>Timeline (${r.timeline.length} events)</summary><table><tbody>${rows.join('')}</tbody></table>${more > 0 ? `<p>… ${more} more in the JSON record</p>` : ''}</details>`;
 }
 
-const mark = { pass: '✔', fail: '✘', unknown: '?' } as const;
+const mark = { pass: '✔', fail: '✘', unknown: '?', skipped: '–' } as const;
 
 function rel(r: RunRecord, at: number | undefined): string {
   return at === undefined ? '-' : `+${((at - r.startedAt) / 1000).toFixed(1)} s`;

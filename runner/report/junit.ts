@@ -49,7 +49,7 @@ function testcase(r: RunRecord, name: string): string {
     const message = r.reason ? `${r.status}: ${r.reason}` : r.status;
     body.push(`      <error message="${attr(message)}" type="${r.status}">${text(problems.join('\n'))}</error>`);
   } else if (r.status === 'fail') {
-    const failing = r.gates.filter((g) => g.verdict !== 'pass');
+    const failing = r.gates.filter((g) => g.verdict !== 'pass' && g.verdict !== 'skipped');
     const message = failing.length ? failing.map((g) => `${g.name} — ${g.verdict}: ${gateValue(g)}`).join('; ') : problems.join('; ');
     const type = failing.some((g) => g.verdict === 'fail') || failing.length === 0 ? 'fail' : 'unknown';
     const detail = [...problems, ...failing.filter((g) => g.observation).map((g) => `${g.name}: last observation: ${g.observation}`)];

@@ -1,7 +1,8 @@
 /** The result record of one run (scenario x stand x iteration) and the events reporters hear. */
 import type { JsonValue, TimelineEvent } from '../core/contracts.js';
 
-export type Verdict = 'pass' | 'fail' | 'unknown';
+/** skipped: the stand cannot answer the gate's probe (a capability or API it lacks), said in the value */
+export type Verdict = 'pass' | 'fail' | 'unknown' | 'skipped';
 
 /** pass: every gate passed; fail: a gate failed or was unknown; skipped: the stand lacks a capability;
  * error: the runner could not carry the run out; interrupted: Ctrl-C / SIGTERM;

@@ -1,8 +1,8 @@
 /**
  * One way to talk S3 to a stand, shared by the S3 probes, workloads and faults.
  * Every client has connection and request timeouts; `send` passes the caller's
- * AbortSignal to the SDK. Callers that cannot pass a signal per call (lib-storage's
- * Upload) get a client bound to one: every request it makes aborts with it.
+ * AbortSignal to the SDK. Callers that cannot pass a signal per call (the upload
+ * workload's parallel parts) get a client bound to one: every request it makes aborts with it.
  * Nothing here logs requests, bodies or credentials.
  */
 import { Readable } from 'node:stream';

@@ -37,6 +37,21 @@ export function standDrives(stand: Stand, what: string): Readonly<Record<string,
   return drives;
 }
 
+/**
+ * The metadata folder to look for on the drives: the one a scenario names, else the stand's
+ * server's own (MinIO .minio.sys, RustFS .rustfs.sys). A server that keeps none on its drives
+ * (SeaweedFS holds buckets in its filer) has no markers to compare: the check is unsupported.
+ */
+export function systemFolderOf(stand: Stand, given: SysDir | undefined, what: string): SysDir {
+  if (given) return given;
+  const storage = stand.storage;
+  if (!storage) return '.minio.sys';
+  if (!storage.systemFolder) {
+    throw new UnsupportedError(what, stand.name, `${storage.server} keeps no metadata folder on its drives, so there are no per-drive bucket markers to compare`);
+  }
+  return storage.systemFolder as SysDir;
+}
+
 async function isDir(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

@@ -101,6 +101,13 @@ export async function resolveStand(ref: string, catalog: Catalog, signal: AbortS
   if (embedded) {
     // the schema only lets names of known kinds through
     const stand = await standKindOf(embedded, catalog)!.open(embedded, signal);
+    const wanted = sf.spec.options?.server;
+    if (wanted !== undefined && stand.storage?.server !== wanted) {
+      await stand.close();
+      throw new FaultlineError('stand-server', `${file} wants ${String(wanted)}, but the ${embedded} stand runs ${stand.storage?.server ?? 'something else'}`, {
+        hint: `faultline stand down ${embedded}, then faultline stand up ${file}`,
+      });
+    }
     return { ...stand, name: sf.metadata.name, ref: file, protected: sf.spec.protected ?? stand.protected, close: () => stand.close() };
   }
   return fileStand(file, sf, catalog);

@@ -1,17 +1,28 @@
 /**
- * s3.upload: one large multipart upload through lib-storage, with progress measured as
- * body bytes handed to the sockets. Ends completed or failed with timings; running into
+ * s3.upload: one large multipart upload, `queueSize` parts in flight, with progress measured
+ * as body bytes handed to the sockets. Ends completed or failed with timings; running into
  * its bound (a hang) is a failure that is not clean. Whatever the outcome, a multipart
  * upload left behind is aborted on a fresh deadline.
+ * The parts are views of one random block (body.ts) sent as they are: lib-storage's
+ * Upload copied every part out of a stream (Buffer.concat, plus the garbage of a fresh
+ * part-sized buffer each time), about a fifth of the upload's wall time on a busy machine.
  */
 import { randomBytes } from 'node:crypto';
-import type { ListMultipartUploadsCommandOutput } from '@aws-sdk/client-s3';
-import { AbortMultipartUploadCommand, CreateBucketCommand, HeadBucketCommand, ListMultipartUploadsCommand } from '../s3/sdk.js';
-import { Upload } from '../s3/sdk.js';
+import type { CompletedPart, CreateMultipartUploadCommandOutput, ListMultipartUploadsCommandOutput, S3Client, UploadPartCommandOutput } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '../s3/sdk.js';
 import type { Context, JsonValue, Stand, WorkloadDef } from '../core/contracts.js';
 import { formatDuration, formatSize, mustDuration, mustSize } from '../core/units.js';
 import { isNotFound, s3Client, s3ErrorText, send, withS3 } from '../s3/client.js';
-import { generatedBody } from './body.js';
+import { partBodies } from './body.js';
 import { WorkloadRun, type Finish } from './run-handle.js';
 import { durationSchema, sizeSchema, bucketSchema } from '../spec/fragments.js';
 
@@ -27,6 +38,24 @@ export interface UploadSpec {
 
 const cleanupMs = 15_000;
 
+/**
+ * Parts are sent with an unsigned payload: SigV4 would otherwise sha256 every part on the
+ * event loop before sending it (about a second per 512 MiB on a busy 2-core machine,
+ * stalling the other parts' sockets meanwhile). Requests stay signed; a stand that refuses
+ * unsigned payloads fails the upload with its own error.
+ */
+function sendPartsUnsigned(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'UploadPartCommand' || context.commandName === 'PutObjectCommand') {
+        (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'faultlineUnsignedParts' },
+  );
+}
+
 export async function ensureBucket(stand: Stand, bucket: string, signal: AbortSignal): Promise<void> {
   await withS3(stand, {}, async (client) => {
     try {
@@ -41,6 +70,50 @@ export async function ensureBucket(stand: Stand, bucket: string, signal: AbortSi
       }
     }
   });
+}
+
+interface Multipart {
+  /** set as soon as the server has answered the create */
+  uploadId?: string;
+}
+
+/** Sends the parts, `queueSize` at a time, and completes the upload (one PUT when there is one part). */
+async function multipartUpload(
+  client: S3Client,
+  target: { bucket: string; key: string; size: number; partSize: number; queueSize: number },
+  mp: Multipart,
+  signal: AbortSignal,
+  onPartDone: () => void,
+): Promise<void> {
+  const bodies = partBodies(target.size, target.partSize);
+  const { bucket, key } = target;
+  if (bodies.count === 1) {
+    await send(client, new PutObjectCommand({ Bucket: bucket, Key: key, Body: bodies.part(1), ContentLength: target.size }), signal);
+    onPartDone();
+    return;
+  }
+  const created = await send<CreateMultipartUploadCommandOutput>(client, new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), signal);
+  mp.uploadId = created.UploadId;
+  const done: CompletedPart[] = [];
+  let next = 1;
+  const worker = async () => {
+    while (next <= bodies.count) {
+      const n = next++;
+      const body = bodies.part(n);
+      const out = await send<UploadPartCommandOutput>(
+        client,
+        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId, PartNumber: n, Body: body, ContentLength: body.byteLength }),
+        signal,
+      );
+      if (!out.ETag) throw new Error(`part ${n}: the answer has no ETag`);
+      done.push({ PartNumber: n, ETag: out.ETag });
+      onPartDone();
+    }
+  };
+  // the first failure stops the others: the client is bound to the run's signal
+  await Promise.all(Array.from({ length: Math.min(target.queueSize, bodies.count) }, worker));
+  done.sort((a, b) => a.PartNumber! - b.PartNumber!);
+  await send(client, new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId, MultipartUpload: { Parts: done } }), signal);
 }
 
 /** Aborts our multipart upload(s) for `key`; returns an error text when it could not. */
@@ -68,7 +141,7 @@ async function abortLeftovers(stand: Stand, bucket: string, key: string, uploadI
 
 const workload: WorkloadDef<UploadSpec> = {
   kind: 's3.upload',
-  summary: 'one large multipart upload (lib-storage) with byte progress; completed or failed with timings',
+  summary: 'one large multipart upload (parts in parallel) with byte progress; completed or failed with timings',
   requires: ['s3'],
   schema: {
     type: 'object',
@@ -101,7 +174,8 @@ const workload: WorkloadDef<UploadSpec> = {
     const pct = () => `${Math.floor(run.progress() * 100)}%`;
 
     const body = async (): Promise<Finish> => {
-      let upload: Upload | undefined;
+      const mp: Multipart = {};
+      let started = false;
       const client = s3Client(ctx.stand, {
         signal: run.signal,
         requestTimeoutMs: 0,
@@ -115,21 +189,12 @@ const workload: WorkloadDef<UploadSpec> = {
           run.setProgress(Math.min(0.999, stats.sent / size));
         },
       });
+      sendPartsUnsigned(client);
       try {
         await ensureBucket(ctx.stand, spec.bucket, run.signal);
-        const aborter = new AbortController();
-        run.signal.addEventListener('abort', () => aborter.abort(), { once: true });
-        upload = new Upload({
-          client,
-          params: { Bucket: spec.bucket, Key: key, Body: generatedBody(size), ContentLength: size },
-          partSize,
-          queueSize: spec.queueSize ?? 4,
-          leavePartsOnError: true,
-          abortController: aborter,
-        });
-        upload.on('httpUploadProgress', () => void stats.partsDone++);
         stats.uploadStartedAt = Date.now();
-        await upload.done();
+        started = true;
+        await multipartUpload(client, { bucket: spec.bucket, key, size, partSize, queueSize: spec.queueSize ?? 4 }, mp, run.signal, () => void stats.partsDone++);
         const ms = Date.now() - stats.uploadStartedAt;
         run.setProgress(1);
         const mibPerSec = Math.round((size / 1024 / 1024 / (ms / 1000)) * 10) / 10;
@@ -143,8 +208,8 @@ const workload: WorkloadDef<UploadSpec> = {
           : cause === 'stopped' ? `stopped by the runner ${at}`
           : cause === 'aborted' ? `run aborted ${at}`
           : `${s3ErrorText(err)} ${at}`;
-        // no Upload yet: nothing was started on the server
-        const cleanupError = upload ? await abortLeftovers(ctx.stand, spec.bucket, key, upload.uploadId) : undefined;
+        // not started: nothing was made on the server
+        const cleanupError = started ? await abortLeftovers(ctx.stand, spec.bucket, key, mp.uploadId) : undefined;
         const data: Record<string, JsonValue> = { bucket: spec.bucket, key, clean: cause !== 'timeout' && !cleanupError, leftoversAborted: !cleanupError };
         if (cleanupError) data.cleanupError = cleanupError;
         return { state: 'failed', error, data };

@@ -24,12 +24,12 @@ async function scenarioFrom(yaml: string): Promise<Scenario> {
 
 const head = (name: string, extra = '') => `apiVersion: faultline/v1\nkind: Scenario\nmetadata: { name: ${name} }\nspec:\n  timeout: 1m\n${extra}  steps:\n`;
 
-async function runIt(scenario: Scenario, signal = new AbortController().signal) {
+async function runIt(scenario: Scenario, signal = new AbortController().signal, stand = bareStand()) {
   const dir = await mkdtemp(join(tmpdir(), 'fl-run-'));
   const journal = await Journal.open(dir);
   journalPath.current = journal.path;
   await journal.append(journalBegin('t'));
-  const record = await executeRun(scenario, bareStand(), { catalog: testCatalog, runId: 't', iteration: 1, seed: 7, signal, journal, reporter: { name: 'none' } });
+  const record = await executeRun(scenario, stand, { catalog: testCatalog, runId: 't', iteration: 1, seed: 7, signal, journal, reporter: { name: 'none' } });
   await journal.close();
   return { record, journal: await readJournal(journal.path) };
 }
@@ -84,6 +84,26 @@ describe('engine', () => {
     const { record } = await runIt(s);
     assert.equal(record.gates[0]!.verdict, 'fail');
     assert.match(record.gates[0]!.value, /passed too late after 9\d\d ms \(bound 500 ms\)/);
+  });
+
+  it('a gate on an admin API the stand\'s server lacks is skipped with the reason, and fails nothing', async () => {
+    // the real minio.nodes probe; it refuses before any request, so no server is reached
+    const stand = bareStand({
+      capabilities: new Set(['s3']),
+      s3: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+      storage: { server: 'seaweedfs', adminProbes: [] },
+    });
+    const s = await scenarioFrom(head('skip-admin') + '    - gate: { name: peers, probe: { minio.nodes: { offline: { eq: 0 } } }, within: 2s }\n    - fault: { test.record: { label: after } }\n');
+    const { record } = await runIt(s, undefined, stand);
+    assert.equal(record.status, 'pass', record.reason);
+    assert.equal(record.gates[0]!.verdict, 'skipped');
+    assert.match(record.gates[0]!.value, /^skipped: .*runs seaweedfs, which has no MinIO admin API/);
+    assert.deepEqual(calls, ['inject after journaled=true', 'revert after']);
+    // the same probe on a MinIO stand is evaluated (and, with nothing listening, is not skipped)
+    const minio = bareStand({ ...stand, storage: { server: 'minio', adminProbes: ['minio.nodes'] } });
+    const { record: r2 } = await runIt(s, undefined, minio);
+    assert.notEqual(r2.gates[0]!.verdict, 'skipped');
+    assert.equal(r2.gates[0]!.verdict, 'fail');
   });
 
   it('a probe that cannot be evaluated gives unknown, never pass', async () => {

@@ -1,6 +1,6 @@
 /** Tears the local stand down from what exists on the system, so it also works after a crash. */
 import { rm } from 'node:fs/promises';
-import { BRIDGE, PARTITION_TABLE, POWER_TABLE, standRoot } from './layout.js';
+import { PARTITION_TABLE, POWER_TABLE, standRoot, type Site } from './layout.js';
 import { unmount } from './drives.js';
 import { run } from './exec.js';
 import { deleteLink, deleteNetns } from './network.js';
@@ -29,8 +29,8 @@ async function removeHostTables(signal: AbortSignal): Promise<number> {
   return n;
 }
 
-export async function teardown(signal: AbortSignal, found?: Presence): Promise<Removed> {
-  const p = found ?? (await presence(signal));
+export async function teardown(site: Site, signal: AbortSignal, found?: Presence): Promise<Removed> {
+  const p = found ?? (await presence(site, signal));
   // Processes first: they hold the mounts and live in the namespaces.
   signalAll(p.pids, 'SIGKILL');
   await waitGone(p.pids, 15_000, signal, 'stand processes to die');
@@ -38,10 +38,10 @@ export async function teardown(signal: AbortSignal, found?: Presence): Promise<R
   // veth ends normally vanish with their namespace; delete what is left, then the bridge.
   let links = 0;
   for (const v of p.veths) if (await deleteLink(v, signal)) links++;
-  if (p.bridge && (await deleteLink(BRIDGE, signal))) links++;
+  if (p.bridge && (await deleteLink(site.bridge, signal))) links++;
   for (const m of p.mounts) await unmount(m, signal);
   const nftTables = await removeHostTables(signal);
-  const root = standRoot();
+  const root = standRoot(site);
   await rm(root, { recursive: true, force: true });
   return {
     processes: p.pids.length,

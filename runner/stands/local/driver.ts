@@ -7,7 +7,7 @@ import { boot, defaultKernel, hasModule, isInstalled, runningKernel, setDefaultK
 import type { NodeLayout } from './layout.js';
 import { blockPeers, connectFrom, dropAll, isDropping, liftDrop, unblockPeers } from './network.js';
 import { pidsInNetns, procState, serviceProcesses, signalAll, terminate, waitGone } from '../../core/proc.js';
-import { servicePids, startService } from './service.js';
+import { serverFor, servicePids, startService } from './service.js';
 import { type Credentials, type StandState } from './state.js';
 import { nodeOperation } from '../../core/lock.js';
 import { noteInLog } from '../../core/files.js';
@@ -28,6 +28,11 @@ export class LocalNodeDriver implements NodeDriver {
     private readonly creds: Credentials,
   ) {}
 
+  /** the storage server's name, for messages */
+  private get server(): string {
+    return serverFor(this.state).title;
+  }
+
   list(): string[] {
     return Object.keys(this.state.nodes);
   }
@@ -41,15 +46,15 @@ export class LocalNodeDriver implements NodeDriver {
     return this.node(name);
   }
 
-  /** Live MinIO pids of a node. */
+  /** Live storage server pids of a node. */
   servicePids(name: string): Promise<number[]> {
-    return servicePids(this.node(name));
+    return servicePids(this.state, this.node(name));
   }
 
   private node(name: string): NodeLayout {
     const rec = this.state.nodes[name];
     if (!rec) {
-      throw new FaultlineError('unknown-node', `no node "${name}" on the local stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${this.list().join(', ')}` });
+      throw new FaultlineError('unknown-node', `no node "${name}" on the ${this.state.name ?? 'local'} stand`, { exitCode: ExitCode.invalidInput, hint: `nodes: ${this.list().join(', ')}` });
     }
     return rec.layout;
   }
@@ -82,8 +87,8 @@ export class LocalNodeDriver implements NodeDriver {
   private async killService(n: NodeLayout, signal: AbortSignal): Promise<void> {
     const name = n.name;
     // Look again after each round: a start racing with us must not survive the kill.
-    await pollUntil(`${name}: MinIO to die after SIGKILL`, KILL_WAIT_MS, signal, async (s) => {
-      const pids = await servicePids(n);
+    await pollUntil(`${name}: ${this.server} to die after SIGKILL`, KILL_WAIT_MS, signal, async (s) => {
+      const pids = await servicePids(this.state, n);
       if (!pids.length) return true;
       signalAll(pids, 'SIGKILL');
       await waitGone(pids, KILL_WAIT_MS, s).catch(() => {});
@@ -96,11 +101,11 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   private async stopService(n: NodeLayout, signal: AbortSignal): Promise<void> {
-    await terminate(await servicePids(n), `${n.name}: MinIO`, {
+    await terminate(await servicePids(this.state, n), `${n.name}: ${this.server}`, {
       graceMs: STOP_WAIT_MS,
       killMs: KILL_WAIT_MS,
       signal,
-      onEscalate: () => this.note(n, `MinIO did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`),
+      onEscalate: () => this.note(n, `${this.server} did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM; sent SIGKILL`),
     });
   }
 
@@ -111,7 +116,7 @@ export class LocalNodeDriver implements NodeDriver {
 
   private async startUnit(n: NodeLayout, signal: AbortSignal): Promise<void> {
     if (await this.isPoweredOff(n.name, signal)) {
-      await this.note(n, 'start of MinIO skipped: the node is powered off (it starts when the node boots)');
+      await this.note(n, `start of ${this.server} skipped: the node is powered off (it starts when the node boots)`);
       return;
     }
     if (await storageRefusal(n.dir, n.log)) return;
@@ -124,16 +129,16 @@ export class LocalNodeDriver implements NodeDriver {
 
   private async pauseService(n: NodeLayout, signal: AbortSignal): Promise<void> {
     const name = n.name;
-    const pids = await servicePids(n);
+    const pids = await servicePids(this.state, n);
     signalAll(pids, 'SIGSTOP');
-    await pollUntil(`${name}: MinIO to stop running after SIGSTOP`, 5000, signal, async () => {
+    await pollUntil(`${name}: ${this.server} to stop running after SIGSTOP`, 5000, signal, async () => {
       for (const pid of pids) if (!['T', 't', undefined, 'Z'].includes(await procState(pid))) return undefined;
       return true;
     }, 50);
   }
 
   async resume(name: string, signal: AbortSignal): Promise<void> {
-    return this.locked(name, signal, async (n) => signalAll(await servicePids(n), 'SIGCONT'));
+    return this.locked(name, signal, async (n) => signalAll(await servicePids(this.state, n), 'SIGCONT'));
   }
 
   /** Silence first, then kill: peers must never see a FIN or RST from the dying processes. */
@@ -165,7 +170,7 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   private async bootIfDown(n: NodeLayout, signal: AbortSignal): Promise<void> {
-    if ((await servicePids(n)).length) return;
+    if ((await servicePids(this.state, n)).length) return;
     const { refused } = await boot(n.dir, n.log);
     if (!refused) await startService(this.state, n, this.creds, signal);
   }
@@ -262,7 +267,7 @@ export class LocalNodeDriver implements NodeDriver {
   }
 
   async serviceProcesses(name: string, _signal: AbortSignal): Promise<ServiceProcess[]> {
-    return serviceProcesses(await servicePids(this.node(name)));
+    return serviceProcesses(await servicePids(this.state, this.node(name)));
   }
 
   async driveSpace(name: string, drive: number, _signal: AbortSignal): Promise<{ size: number; free: number }> {

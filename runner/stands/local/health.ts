@@ -1,7 +1,8 @@
-/** Bounded HTTP checks against MinIO's health endpoints. */
+/** Bounded HTTP checks against a storage server's health endpoints (each server names its paths). */
 import { deadline } from '../../core/abort.js';
 import { messageOf } from '../../core/errors.js';
 
+/** MinIO's endpoints, for servers/minio.ts and the cluster stand's MinIO. */
 export const healthPath = '/minio/health/cluster';
 export const livePath = '/minio/health/live';
 export const metricsPath = '/minio/v2/metrics/cluster';

@@ -3,7 +3,7 @@
  * veth pair, and nft tables inside the node namespaces for power-off and partitions.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { BRIDGE, BRIDGE_ADDRESS, NETNS_RE, PARTITION_TABLE, POWER_TABLE, VETH_RE, type NodeLayout } from './layout.js';
+import { PARTITION_TABLE, POWER_TABLE, type NodeLayout } from './layout.js';
 import { FaultlineError } from '../../core/errors.js';
 import type { PeerConnect } from '../../core/contracts.js';
 import { inNetns, run } from './exec.js';
@@ -20,13 +20,13 @@ export async function netnsExists(name: string): Promise<boolean> {
 }
 
 /** Namespaces on the system that belong to the stand, by name (`re`: another stand's names). */
-export async function standNetns(re = NETNS_RE): Promise<string[]> {
+export async function standNetns(re: RegExp): Promise<string[]> {
   const names = await readdir('/run/netns').catch(() => [] as string[]);
   return names.filter((n) => re.test(n)).sort();
 }
 
 /** Host-side veth ends left behind (normally they vanish with their namespace). */
-export async function standVeths(signal: AbortSignal, re = VETH_RE): Promise<string[]> {
+export async function standVeths(signal: AbortSignal, re: RegExp): Promise<string[]> {
   const r = await run('ip', ['-o', 'link', 'show'], signal, { allowFailure: true });
   return r.stdout
     .split('\n')
@@ -34,13 +34,13 @@ export async function standVeths(signal: AbortSignal, re = VETH_RE): Promise<str
     .filter((n): n is string => !!n && re.test(n));
 }
 
-export async function createBridge(signal: AbortSignal, bridge = BRIDGE, address = BRIDGE_ADDRESS): Promise<void> {
+export async function createBridge(signal: AbortSignal, bridge: string, address: string): Promise<void> {
   if (!(await linkExists(bridge, signal))) await run('ip', ['link', 'add', bridge, 'type', 'bridge'], signal);
   await run('ip', ['addr', 'replace', `${address}/24`, 'dev', bridge], signal);
   await run('ip', ['link', 'set', bridge, 'up'], signal);
 }
 
-export async function createNodeNetwork(n: Pick<NodeLayout, 'netns' | 'veth' | 'address'>, signal: AbortSignal, bridge = BRIDGE): Promise<void> {
+export async function createNodeNetwork(n: Pick<NodeLayout, 'netns' | 'veth' | 'address'>, signal: AbortSignal, bridge: string): Promise<void> {
   const ns = n.netns!;
   const veth = n.veth!;
   if (!(await netnsExists(ns))) await run('ip', ['netns', 'add', ns], signal);

@@ -1,4 +1,4 @@
-/** `faultline stand up local`: 4 nodes x 4 drives of MinIO, each node in its own network namespace. */
+/** `faultline stand up local[-<name>] [--server X]`: 4 nodes x 4 drives of the chosen server, each node in its own network namespace. */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,13 +10,14 @@ import type { StandIO } from '../../core/stand-kind.js';
 import { mountTmpfs } from './drives.js';
 import { teardown, describeRemoved } from './down.js';
 import { run } from './exec.js';
-import { healthPath, httpStatus, metricsPath, describeAnswer } from './health.js';
 import { boot, installKernels } from './kernel.js';
-import { DEFAULT_DRIVE_SIZE, REGION, credentialsPath, endpointOf, layouts, standRoot, type StandMode } from './layout.js';
+import { DEFAULT_DRIVE_SIZE, REGION, credentialsPath, endpointOf, layouts, standRoot, type Site, type StandMode } from './layout.js';
 import { createBridge, createNodeNetwork } from './network.js';
 import { isEmpty, isUp, presence } from './presence.js';
+import { isServerName, serverList, storageServer, type StorageServer } from './servers/index.js';
 import { startService } from './service.js';
-import { generateCredentials, readState, saveCredentials, writeState, type StandState } from './state.js';
+import { generateCredentials, readState, saveCredentials, serverOf, writeState, type StandState } from './state.js';
+import { otherSiteUsing } from './sites.js';
 
 const HEALTH_WAIT_MS = 180_000;
 
@@ -46,40 +47,62 @@ export interface LocalOptions {
   loopback?: boolean;
   driveSize?: string;
   minioDefaults?: boolean;
+  /** one of the server list's names (servers/index.ts) */
+  server?: string;
 }
 
-export async function up(options: LocalOptions, io: StandIO): Promise<void> {
+/** `--server`, else the server a `local-<server>` name names, else MinIO. */
+export function serverOption(site: Site, options: LocalOptions): StorageServer {
+  const byName = site.name.slice('local-'.length);
+  // the schema's enum has checked a given one
+  return storageServer(options.server ?? (isServerName(byName) ? byName : serverList[0]!.name));
+}
+
+export async function up(site: Site, options: LocalOptions, io: StandIO): Promise<void> {
   const { signal } = io;
   const mode: StandMode = options.loopback ? 'loopback' : 'netns';
+  const server = serverOption(site, options);
+  if (mode === 'loopback' && !server.loopback) {
+    throw new FaultlineError('invalid-option', `--loopback: ${server.title} runs in network namespaces only`, { exitCode: ExitCode.invalidInput });
+  }
   const sizeText = options.driveSize ?? DEFAULT_DRIVE_SIZE;
   const driveSize = parseSize(sizeText);
   if (!driveSize || driveSize < 64 * 1024 ** 2) {
     throw new FaultlineError('invalid-option', `--drive-size ${sizeText}: must be a size of at least 64MiB, like 1GiB`, { exitCode: ExitCode.invalidInput });
   }
 
-  const found = await presence(signal);
+  const found = await presence(site, signal);
+  const name = site.name;
   // namespaces and mounts outlive the processes of a session or machine that ended
   const orphaned = isUp(found) && found.pids.length === 0;
-  if (orphaned) io.log('the local stand is set up but none of its MinIO processes runs any more; rebuilding it');
+  if (orphaned) io.log(`the ${name} stand is set up but none of its server processes runs any more; rebuilding it`);
   if (isUp(found) && !orphaned) {
     const s = found.state!;
-    const other = s.mode !== mode ? ` (in ${s.mode} mode; run \`faultline stand down local\` first to switch)` : '';
-    io.log(`local stand is already up${other}: S3 endpoint ${s.endpoint}, credentials in ${s.credentialsFile}; nothing to do`);
+    const switching = s.mode !== mode ? `${s.mode} mode` : serverOf(s) !== server.name ? `${storageServer(serverOf(s)).title}` : '';
+    const other = switching ? ` (running ${switching}; run \`faultline stand down ${name}\` first to switch)` : '';
+    io.log(`${name} stand is already up${other}: S3 endpoint ${s.endpoint}, credentials in ${s.credentialsFile}; nothing to do`);
     return;
+  }
+  const clash = await otherSiteUsing(site);
+  if (clash) {
+    throw new FaultlineError('stand-name-clash', `the names ${site.prefix}-node* and subnet ${site.subnetPrefix}.0/24 of ${name} are taken by the stand ${clash}`, {
+      exitCode: ExitCode.invalidInput,
+      hint: 'choose another name (the site index comes from a hash of the name)',
+    });
   }
   if (mode === 'netns') {
     const problem = await netnsProblem(signal);
     if (problem) throw new FaultlineError('stand-needs-root', problem, { hint: LOOPBACK_HINT });
   }
   if (!isEmpty(found)) {
-    io.log('found leftovers of an earlier local stand that did not finish; removing them first');
-    io.log(describeRemoved(await teardown(signal, found)));
+    io.log(`found leftovers of an earlier ${name} stand that did not finish; removing them first`);
+    io.log(describeRemoved(await teardown(site, signal, found)));
   }
 
   const started = Date.now();
-  const minio = await ensureTool('minio', signal, io.log);
-  const root = standRoot();
-  const nodes = layouts(mode, root);
+  const binary = await ensureTool(server.tool, signal, io.log);
+  const root = standRoot(site);
+  const nodes = layouts(mode, site, root);
   const creds = generateCredentials();
   await mkdir(root, { recursive: true, mode: 0o700 });
   const state: StandState = {
@@ -87,11 +110,13 @@ export async function up(options: LocalOptions, io: StandIO): Promise<void> {
     mode,
     createdAt: new Date().toISOString(),
     root,
-    minio,
+    name,
+    server: server.name,
+    binary,
     driveSize: mode === 'netns' ? driveSize : undefined,
     minioDefaults: options.minioDefaults ?? false,
     endpoint: endpointOf(nodes[0]!),
-    credentialsFile: await saveCredentials(creds),
+    credentialsFile: await saveCredentials(creds, site),
     nodes: Object.fromEntries(nodes.map((n) => [n.name, { layout: n }])),
   };
   // Written before anything is created, so a crash part-way leaves a record to clean up from.
@@ -99,10 +124,10 @@ export async function up(options: LocalOptions, io: StandIO): Promise<void> {
 
   if (mode === 'netns') {
     io.log(`creating bridge and ${nodes.length} node namespaces, mounting ${nodes.length * nodes[0]!.drives.length} tmpfs drives of ${formatSize(driveSize)}`);
-    await createBridge(signal);
+    await createBridge(signal, site.bridge, site.bridgeAddress);
   }
   for (const n of nodes) {
-    if (mode === 'netns') await createNodeNetwork(n, signal);
+    if (mode === 'netns') await createNodeNetwork(n, signal, site.bridge);
     for (const d of n.drives) {
       if (mode === 'netns') await mountTmpfs(d, driveSize, signal);
       else await mkdir(d, { recursive: true });
@@ -115,25 +140,24 @@ export async function up(options: LocalOptions, io: StandIO): Promise<void> {
     await startService(state, n, creds, signal);
   }
 
-  const healthUrl = `${state.endpoint}${healthPath}`;
-  io.log(`waiting for the cluster to be healthy (${healthUrl}, up to ${HEALTH_WAIT_MS / 1000} s)`);
+  io.log(`waiting for the ${server.title} cluster to be healthy (up to ${HEALTH_WAIT_MS / 1000} s)`);
   let last = '';
   try {
-    await pollUntil('the local cluster to become healthy', HEALTH_WAIT_MS, signal, async (s) => {
-      const a = await httpStatus(healthUrl, s);
-      last = describeAnswer(a);
-      return a.status === 200 ? true : undefined;
+    await pollUntil(`the ${name} cluster to become healthy`, HEALTH_WAIT_MS, signal, async (s) => {
+      const r = await server.readiness(state, s);
+      last = r.detail;
+      return r.ready ? true : undefined;
     }, 500);
   } catch (err) {
-    throw new FaultlineError('stand-unhealthy', `the local cluster did not become healthy (last answer: ${last})`, {
+    throw new FaultlineError('stand-unhealthy', `the ${name} cluster did not become healthy (last answer: ${last})`, {
       cause: err,
-      hint: `node logs are in ${root}/nodes/*/node.log; \`faultline stand down local\` removes the stand`,
+      hint: `node logs are in ${root}/nodes/*/node.log; \`faultline stand down ${name}\` removes the stand`,
     });
   }
   // Re-read: starting the nodes recorded their pids and commands.
-  await writeState({ ...((await readState()) ?? state), ready: true });
-  io.log(`local stand up in ${formatDuration(Date.now() - started)} (${mode} mode, ${nodes.length} nodes x ${nodes[0]!.drives.length} drives)`);
+  await writeState({ ...((await readState(site)) ?? state), ready: true });
+  io.log(`${name} stand up in ${formatDuration(Date.now() - started)} (${server.title}, ${mode} mode, ${nodes.length} nodes x ${nodes[0]!.drives.length} drives)`);
   io.log(`S3 endpoint: ${state.endpoint} (region ${REGION})`);
-  io.log(`credentials: ${credentialsPath()} (mode 0600)`);
-  io.log(`metrics: ${state.endpoint}${metricsPath}`);
+  io.log(`credentials: ${credentialsPath(site)} (mode 0600)`);
+  if (server.metricsPath) io.log(`metrics: ${state.endpoint}${server.metricsPath}`);
 }

@@ -6,6 +6,8 @@ import type { Context, Stand, TimelineEvent } from '../../../runner/core/contrac
 import { pollUntil } from '../../../runner/core/abort.js';
 import type { StandIO } from '../../../runner/core/stand-kind.js';
 import { localStand } from '../../../runner/stands/local/index.js';
+import { siteOf } from '../../../runner/stands/local/layout.js';
+import { storageServer } from '../../../runner/stands/local/servers/index.js';
 import { presence, isUp } from '../../../runner/stands/local/presence.js';
 import { STOCK_KERNEL } from '../../../runner/stands/local/kernel.js';
 import { LocalNodeDriver } from '../../../runner/stands/local/driver.js';
@@ -22,8 +24,8 @@ export function recordingIO(ms = 300_000): StandIO & { lines: string[] } {
   return { signal: AbortSignal.timeout(ms), log: (l: string) => lines.push(l), lines };
 }
 
-export async function standIsUp(): Promise<boolean> {
-  return isUp(await presence(AbortSignal.timeout(30_000)));
+export async function standIsUp(name = 'local'): Promise<boolean> {
+  return isUp(await presence(siteOf(name), AbortSignal.timeout(30_000)));
 }
 
 export interface StandHandle {
@@ -32,11 +34,11 @@ export interface StandHandle {
 }
 
 /**
- * Registers hooks around a suite on the local stand, which the global fixture
- * (test/global-stands.ts) brought up: take turns with other test runs, open it, and undo
- * every fault after every test.
+ * Registers hooks around a suite on a local stand (`local`, or a named one such as
+ * `local-seaweedfs`), which the global fixture (test/global-stands.ts) brought up: take
+ * turns with other test runs, open it, and undo every fault after every test.
  */
-export function useLocalStand(): StandHandle {
+export function useLocalStand(name = 'local'): StandHandle {
   let stand: Stand | undefined;
   let release: (() => Promise<void>) | undefined;
   const h: StandHandle = {
@@ -46,8 +48,8 @@ export function useLocalStand(): StandHandle {
   before(async function () {
     this.timeout(TEST_LOCK_WAIT_MS + 60_000);
     // Suites in other mocha processes inject faults into the same stand: take turns.
-    release = await acquireLock(stateDir('local.tests.lock'), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, 'other test runs on the local stand');
-    stand = await localStand.open('local', AbortSignal.timeout(30_000));
+    release = await acquireLock(stateDir(`${name}.tests.lock`), AbortSignal.timeout(TEST_LOCK_WAIT_MS + 5000), TEST_LOCK_WAIT_MS, `other test runs on the ${name} stand`);
+    stand = await localStand.open(name, AbortSignal.timeout(30_000));
   });
   afterEach(async function () {
     this.timeout(300_000);
@@ -80,7 +82,8 @@ export async function restoreAll(stand: Stand): Promise<void> {
 export async function waitAllLive(stand: Stand, ms: number): Promise<void> {
   const signal = AbortSignal.timeout(ms + 5000);
   const st = (stand.nodes as LocalNodeDriver).layouts();
-  for (const n of st) await waitHttp(`http://${n.address}:${n.port}/minio/health/live`, ms, signal);
+  const live = storageServer(stand.storage?.server ?? 'minio').livePath;
+  for (const n of st) await waitHttp(`http://${n.address}:${n.port}${live}`, ms, signal);
   await waitHttp(stand.healthUrl!, ms, signal);
 }
 
