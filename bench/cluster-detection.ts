@@ -18,8 +18,9 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, Watch, type V1Pod } from '@kubernetes/client-node';
 import { GetObjectCommand, PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { Context, Stand } from '../runner/core/contracts.js';
+import type { Stand } from '../runner/core/contracts.js';
 import { pollUntil } from '../runner/core/abort.js';
+import { ctxFor, pct, readyCondition, row } from './kit.js';
 import { defaultCatalog } from '../runner/catalog.js';
 import { opts } from '../runner/kube/client.js';
 import { withS3 } from '../runner/s3/client.js';
@@ -36,18 +37,6 @@ const REPLICAS = 3;
 const POLL_MS = 1_000;
 const MINIO = Object.entries(APP_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const row = (name: string, xs: number[], unit = 'ms') =>
-  `${name.padEnd(40)} p50 ${String(pct(xs, 50)).padStart(6)} ${unit}   p95 ${String(pct(xs, 95)).padStart(6)} ${unit}   max ${String(Math.max(...xs)).padStart(6)} ${unit}   mean ${mean(xs).toFixed(1).padStart(7)} ${unit}   (n=${xs.length})`;
-
-function ctxFor(stand: Stand, seed: number, ms = 120_000): Context {
-  return { signal: AbortSignal.timeout(ms), stand, emit: () => {}, workloads: { get: () => undefined }, seed, runId: 'bench' };
-}
-const readyCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
 
 async function podGates(stand: Stand, kills: number): Promise<void> {
   const kc = stand.kube!.kc;
@@ -77,10 +66,10 @@ async function podGates(stand: Stand, kills: number): Promise<void> {
     };
     const template = { metadata: { labels: { app: 'target' } }, spec: { terminationGracePeriodSeconds: 1, containers: [container] } };
     await apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name: 'target' }, spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'target' } }, template } } }, opts(AbortSignal.timeout(20_000)));
-    await podsReady.waitUntil!(gateSpec, ctxFor(stand, 0));
+    await podsReady.waitUntil!(gateSpec, ctxFor(stand, 0, 120_000));
     log(`1. ${kills} pod kills (grace 0) of a ${REPLICAS}-replica busybox Deployment on real kubelets, namespace ${ns}`);
     for (let i = 1; i <= kills; i++) {
-      const ctx = ctxFor(stand, i);
+      const ctx = ctxFor(stand, i, 120_000);
       const before = new Set((await core.listNamespacedPod({ namespace: ns }, opts(ctx.signal))).items.map((p) => p.metadata!.uid!));
       const spec = { namespace: ns, selector: 'app=target', count: 1, gracePeriod: 0 };
       const t0 = Date.now();

@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Context, Stand } from '../runner/core/contracts.js';
 import { pollUntil } from '../runner/core/abort.js';
+import { ctxFor, mean, pct, readyCondition, row } from './kit.js';
 import { defaultCatalog } from '../runner/catalog.js';
 import { opts } from '../runner/kube/client.js';
 
@@ -29,17 +29,6 @@ const { values: args } = parseArgs({ options: { kills: { type: 'string', default
 const log = (line: string) => process.stdout.write(line + '\n');
 const REPLICAS = 3;
 const POLL_MS = 1_000;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-
-function ctxFor(stand: Stand, seed: number, ms = 60_000): Context {
-  return { signal: AbortSignal.timeout(ms), stand, emit: () => {}, workloads: { get: () => undefined }, seed, runId: 'bench' };
-}
-
-const readyCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
 
 async function main(): Promise<void> {
   const kills = Number(args.kills);
@@ -83,10 +72,10 @@ async function main(): Promise<void> {
       { namespace: ns, body: { metadata: { name: 'target' }, spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'target' } }, template } } },
       opts(AbortSignal.timeout(20_000)),
     );
-    await podsReady.waitUntil!(gateSpec, ctxFor(stand, 0));
+    await podsReady.waitUntil!(gateSpec, ctxFor(stand, 0, 60_000));
     log(`detection latency: ${kills} pod kills on the kwok stand, namespace ${ns}`);
     for (let i = 1; i <= kills; i++) {
-      const ctx = ctxFor(stand, i);
+      const ctx = ctxFor(stand, i, 60_000);
       const before = new Set((await core.listNamespacedPod({ namespace: ns }, opts(ctx.signal))).items.map((p) => p.metadata!.uid!));
       const spec = { namespace: ns, selector: 'app=target', count: 1 };
       await pool(null); // the replacement stays Pending
@@ -114,9 +103,6 @@ async function main(): Promise<void> {
     await stand.close();
   }
 
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const row = (name: string, xs: number[]) =>
-    `${name.padEnd(28)} p50 ${String(pct(xs, 50)).padStart(5)} ms   p95 ${String(pct(xs, 95)).padStart(5)} ms   max ${String(Math.max(...xs)).padStart(5)} ms   mean ${mean(xs).toFixed(1).padStart(6)} ms`;
   log('');
   log('gate recorded time minus actual transition (reference watch event):');
   log(row('watch (k8s.podsReady)', watchLat));
