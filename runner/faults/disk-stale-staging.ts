@@ -13,6 +13,7 @@ import { ExitCode, FaultlineError } from '../core/errors.js';
 import { formatSize, parsePercent } from '../core/units.js';
 import { standDrives } from '../s3/drives.js';
 import { nodeNameSchema } from './node-common.js';
+import { confirmFilled } from './node-effects.js';
 
 export interface StaleStagingSpec {
   node: string;
@@ -37,6 +38,8 @@ function stagingFile(s: StaleStagingSpec, drives: Readonly<Record<string, string
   return { node: s.node, drive, file: join(root, dir, STALE_NAME) };
 }
 
+const fractionOf = (s: StaleStagingSpec) => (!s.to || s.to === 'full' ? 1 : parsePercent(s.to)!);
+
 const fault: FaultDef<StaleStagingSpec, Undo> = {
   kind: 'disk.staleStaging',
   summary: "leave a node's drive full of stale staging in the server's staging folder (seed 002); undo removes what is left of it",
@@ -56,7 +59,7 @@ const fault: FaultDef<StaleStagingSpec, Undo> = {
   footprint: (s) => ({ nodes: [s.node] }),
   prepare: async (s, ctx) => stagingFile(s, standDrives(ctx.stand, 'disk.staleStaging')),
   async inject(s, undo, ctx) {
-    const fraction = !s.to || s.to === 'full' ? 1 : parsePercent(s.to)!;
+    const fraction = fractionOf(s);
     await mkdir(join(undo.file, '..'), { recursive: true });
     const st = await statfs(join(undo.file, '..'));
     const size = st.blocks * st.bsize;
@@ -70,6 +73,8 @@ const fault: FaultDef<StaleStagingSpec, Undo> = {
     const after = await statfs(join(undo.file, '..'));
     return { node: undo.node, drive: undo.drive, bytes, usedPercent: Math.round((1 - after.bavail / after.blocks) * 1000) / 10, staged: formatSize(bytes) };
   },
+  // the drive is as full as asked (what the stand's driver sees of it)
+  confirm: (s, undo, _i, ctx) => confirmFilled(undo.node, undo.drive - 1, fractionOf(s), ctx),
   async revert(undo) {
     await rm(undo.file, { force: true });
   },

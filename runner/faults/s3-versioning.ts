@@ -6,7 +6,7 @@
  */
 import type { GetBucketVersioningCommandOutput } from '@aws-sdk/client-s3';
 import { GetBucketVersioningCommand, PutBucketVersioningCommand } from '../s3/sdk.js';
-import type { FaultDef } from '../core/contracts.js';
+import type { Context, FaultDef } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { FaultlineError } from '../core/errors.js';
 import { s3ErrorText, send, withS3 } from '../s3/client.js';
@@ -25,25 +25,31 @@ interface Undo {
 
 const callMs = 15_000;
 
+async function versioningOf(ctx: Context, bucket: string): Promise<string | null> {
+  const out = await withS3(ctx.stand, {}, (client) =>
+    send<GetBucketVersioningCommandOutput>(client, new GetBucketVersioningCommand({ Bucket: bucket }), deadline(ctx.signal, callMs)),
+  ).catch((err: unknown) => {
+    throw new FaultlineError('s3-versioning', `s3.versioning: cannot read the versioning state of ${bucket}: ${s3ErrorText(err)}`);
+  });
+  return out.Status ?? null;
+}
+
 const fault: FaultDef<VersioningSpec, Undo> = {
   kind: 's3.versioning',
   summary: 'turn object versioning on for a bucket; revert restores its previous state (Suspended if it was never versioned)',
   requires: ['s3'],
   schema: { type: 'object', required: ['bucket'], additionalProperties: false, properties: { bucket: bucketSchema } },
   describe: (s) => `versioning on for s3://${s.bucket}`,
-  async prepare(s, ctx) {
-    const out = await withS3(ctx.stand, {}, (client) =>
-      send<GetBucketVersioningCommandOutput>(client, new GetBucketVersioningCommand({ Bucket: s.bucket }), deadline(ctx.signal, callMs)),
-    ).catch((err: unknown) => {
-      throw new FaultlineError('s3-versioning', `s3.versioning: cannot read the versioning state of ${s.bucket}: ${s3ErrorText(err)}`);
-    });
-    return { bucket: s.bucket, before: out.Status ?? null };
-  },
+  prepare: async (s, ctx) => ({ bucket: s.bucket, before: await versioningOf(ctx, s.bucket) }),
   async inject(s, undo, ctx) {
     await withS3(ctx.stand, {}, (client) =>
       send(client, new PutBucketVersioningCommand({ Bucket: s.bucket, VersioningConfiguration: { Status: 'Enabled' } }), deadline(ctx.signal, callMs)),
     );
     return { bucket: s.bucket, before: undo.before ?? 'never versioned' };
+  },
+  async confirm(s, _undo, _i, ctx) {
+    const status = await versioningOf(ctx, s.bucket);
+    return { ok: status === 'Enabled', value: `versioning of ${s.bucket}: ${status ?? 'never enabled'}` };
   },
   async revert(undo, ctx) {
     if (undo.before === 'Enabled') return;

@@ -16,6 +16,7 @@ import { XR_KERNEL } from '../../runner/stands/local/kernel.js';
 import type { RunRecord } from '../../runner/report/record.js';
 import { useLocalStand } from '../stands/local/helpers.js';
 import { defaultCatalog } from '../../runner/catalog.js';
+import { ctxFor } from '../probes/helpers.js';
 
 const cases: { kind: string; spec: string; op: keyof NodeDriver; effect: RegExp; missing: RegExp }[] = [
   { kind: 'node.powerOff', spec: '{ node: node4 }', op: 'powerOff', effect: /none answered within 1000 ms \(no SYN-ACK, no RST\)/, missing: /node4 still answers: connect from node1 answered \(open/ },
@@ -74,4 +75,22 @@ describe('fault effects on the local stand', function () {
       assert.match(r.reason!, new RegExp(`effect of ${c.kind.replace('.', '\\.')} .* not confirmed`));
     });
   }
+
+  it('disk.staleStaging: the drive is as full as asked after the inject, not before it and not after the undo', async () => {
+    const stale = defaultCatalog().faults.get('disk.staleStaging')!;
+    const spec = { node: 'node3', drive: 2, to: '90%' };
+    const ctx = ctxFor(h.stand());
+    const undo = await stale.prepare(spec, ctx);
+    const effect = async () => stale.confirm!(spec, undo, {}, ctx);
+    assert.equal((await effect()).ok, false, 'an empty drive is no proof');
+    try {
+      await stale.inject(spec, undo, ctx);
+      const seen = await effect();
+      assert.equal(seen.ok, true, seen.value);
+      assert.match(seen.value, /^drive 2 of node3: .* free of 1(\.0)? GiB \(target at most 102\.4 MiB/);
+    } finally {
+      await stale.revert(undo, ctx);
+    }
+    assert.equal((await effect()).ok, false, 'the undo gave the space back');
+  });
 });

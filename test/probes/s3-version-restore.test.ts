@@ -45,8 +45,11 @@ describe('fault s3.versioning and probe s3.versionRestore (local-minio stand)', 
       const ctx = ctxFor(h.stand());
       const undo = await fault.prepare({ bucket }, ctx);
       assert.equal(undo.before, null);
+      // the proof of effect: not before the inject, yes after
+      assert.deepEqual(await fault.confirm!({ bucket }, undo, {}, ctx), { ok: false, value: `versioning of ${bucket}: never enabled` });
       await fault.inject({ bucket }, undo, ctx);
       assert.equal(await status(), 'Enabled');
+      assert.deepEqual(await fault.confirm!({ bucket }, undo, {}, ctx), { ok: true, value: `versioning of ${bucket}: Enabled` });
       const obs = await probe.evaluate({ bucket }, ctxFor(h.stand()));
       assert.equal(obs.ok, true, obs.value);
       assert.match(obs.value, /^version 1 restored over version 2 in .*: 3 versions, current = version 1, version 2 intact$/);
