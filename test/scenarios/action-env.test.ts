@@ -13,6 +13,7 @@ import { execa } from 'execa';
 import { packageRoot } from '../../runner/core/files.js';
 import { testStands } from '../global-stands.js';
 import { defaultCatalog } from '../../runner/catalog.js';
+import { standKindOf } from '../../runner/stands/resolve.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'faultline.js');
@@ -62,7 +63,7 @@ describe('the environment actions get is the documented one', function () {
       for (const n of ['FAULTLINE_STAND', 'FAULTLINE_STAND_DRIVER', 'FAULTLINE_SCENARIO_DIR', 'FAULTLINE_RUN_DIR']) assert.ok(got.includes(n), `${n} missing`);
       const s3 = ['FAULTLINE_S3_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
       const kube = ['FAULTLINE_KUBE_CONTEXT', 'KUBECONFIG'];
-      const expected = { local: [...s3, 'FAULTLINE_HEALTH_URL'], kwok: kube, cluster: [...s3, 'FAULTLINE_HEALTH_URL', ...kube] }[stand] ?? [];
+      const expected = { local: [...s3, 'FAULTLINE_HEALTH_URL'], kwok: kube, cluster: [...s3, 'FAULTLINE_HEALTH_URL', ...kube] }[standKindOf(stand, defaultCatalog())!.name] ?? [];
       for (const n of expected) assert.ok(got.includes(n), `${n} missing on ${stand}`);
 
       const plan = await execa('node', [bin, 'plan', file, '--stand', stand], { reject: false, timeout: 60_000, env: bareEnv, extendEnv: false });
@@ -76,7 +77,7 @@ describe('the environment actions get is the documented one', function () {
       const status = await execa('node', [bin, 'stand', 'status', stand], { reject: false, timeout: 120_000, env: bareEnv, extendEnv: false });
       assert.equal(status.exitCode, 0, status.stderr);
       const names = status.stdout.split('names a scenario can use')[1] ?? '';
-      const opened = await defaultCatalog().stands.get(stand)!.open(stand, AbortSignal.timeout(30_000));
+      const opened = await standKindOf(stand, defaultCatalog())!.open(stand, AbortSignal.timeout(30_000));
       try {
         const nodes = opened.nodes?.list() ?? [];
         if (nodes.length) assert.match(names, new RegExp(`nodes ${nodes.join(', ')}`));
