@@ -37,7 +37,6 @@ const REPLICAS = 3;
 const POLL_MS = 1_000;
 const MINIO = Object.entries(APP_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
 
-
 async function podGates(stand: Stand, kills: number): Promise<void> {
   const kc = stand.kube!.kc;
   const core = kc.makeApiClient(CoreV1Api);

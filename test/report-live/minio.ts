@@ -78,29 +78,22 @@ export async function startMinio(name = 'own-minio'): Promise<OwnMinio> {
     throw err;
   }
   await writeFile(join(dir, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
+  // the same stand twice: S3 only, and with an ssh node driver whose commands act on this MinIO's pid
+  const standLines = [
+    'apiVersion: faultline/v1',
+    'kind: Stand',
+    `metadata: { name: ${name} }`,
+    'spec:',
+    `  s3: { endpoint: "${endpoint}", credentialsFile: credentials.json }`,
+    `  health: "${endpoint}/minio/health/live"`,
+  ];
   const standFile = join(dir, 'stand.yaml');
-  await writeFile(
-    standFile,
-    [
-      'apiVersion: faultline/v1',
-      'kind: Stand',
-      `metadata: { name: ${name} }`,
-      'spec:',
-      `  s3: { endpoint: "${endpoint}", credentialsFile: credentials.json }`,
-      `  health: "${endpoint}/minio/health/live"`,
-      '',
-    ].join('\n'),
-  );
+  await writeFile(standFile, [...standLines, ''].join('\n'));
   const nodeStandFile = join(dir, 'stand-nodes.yaml');
   await writeFile(
     nodeStandFile,
     [
-      'apiVersion: faultline/v1',
-      'kind: Stand',
-      `metadata: { name: ${name} }`,
-      'spec:',
-      `  s3: { endpoint: "${endpoint}", credentialsFile: credentials.json }`,
-      `  health: "${endpoint}/minio/health/live"`,
+      ...standLines,
       '  nodes:',
       '    driver: ssh',
       `    hosts: { m1: { address: 127.0.0.1, pid: ${child.pid} } }`,
