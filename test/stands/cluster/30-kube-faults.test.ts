@@ -31,15 +31,20 @@ describe('cluster stand: Kubernetes faults on real pods', function () {
     assert.equal(details.pods.length, 1);
     const [victim] = details.pods;
     const node = nodeOf.get(victim);
-    // kwok would call it Ready at once; here the kubelet has to start MinIO and probe it
-    const right = await workloadReady.evaluate(statefulSet, ctx);
-    assert.equal(right.ok, false, `right after the kill: ${right.value}`);
+    // kwok would call it Ready at once; here the kubelet has to start MinIO and probe it.
+    // The controller updates the StatefulSet status a moment after the delete, so poll (bounded).
+    const down = await firstNotReady(() => workloadReady.evaluate(statefulSet, ctx), 30_000);
+    assert.equal(down.ok, false, `the StatefulSet never showed the kill within 30 s: ${down.value}`);
     const readyAt = await waitPods(stand, `the replacement of ${victim} Ready`, 240_000, (pods) => {
       const p = pods.find((x) => x.metadata?.name === victim);
       return !!p && p.metadata?.uid !== details.uids[0] && isPodReady(p);
     });
     const fresh = (await minioPods(h.core())).find((p) => p.metadata?.name === victim)!;
     const onNode = fresh.spec!.nodeName!;
+    // the replacement was created not Ready and turned Ready later (kwok: the same second)
+    const readySince = fresh.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+    const notReadyFor = new Date(readySince!).getTime() - new Date(fresh.metadata!.creationTimestamp!).getTime();
+    assert.ok(notReadyFor >= 1000, `the replacement was Ready ${notReadyFor} ms after it was created`);
     const now = await h.driver().storagePids(onNode);
     assert.equal(now.length, 1, `a MinIO process runs on ${onNode}`);
     // a real server start: the process serving now is not one that ran before the kill
@@ -73,3 +78,13 @@ describe('cluster stand: Kubernetes faults on real pods', function () {
     assert.equal((await h.driver().storagePids('node3')).length, 1);
   });
 });
+
+/** Evaluates until the gate is not ok or `ms` passes; returns the last evaluation. */
+async function firstNotReady(evaluate: () => Promise<{ ok: boolean; value: string }>, ms: number): Promise<{ ok: boolean; value: string }> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await evaluate();
+    if (!r.ok || Date.now() > until) return r;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
