@@ -3,7 +3,8 @@
  *  1. CLI speed: `node -e 0`, `--help`, `validate` of 1,000 files through the CLI and in process (bench/cli-speed.ts)
  *  2. per stand: up and down times (named local stands only: `local` is shared and left alone)
  *  3. per stand: multipart upload throughput through faultline's s3.upload vs a reference
- *     client on the same stand, same sizes, rounds interleaved: `mc`, MinIO's own client, on
+ *     client on the same stand, same sizes, after one uncounted warm-up round, rounds
+ *     interleaved (who goes first alternates): `mc`, MinIO's own client, on
  *     MinIO; SeaweedFS and RustFS ship no S3 client of their own, so `mc` is the reference there too
  * Usage: npm run bench [-- --stand local-minio --stand local-seaweedfs --stand local-rustfs
  *                          --size 512MiB --part 16MiB --rounds 3 --skip-stand]
@@ -86,10 +87,20 @@ async function uploadBench(name: string): Promise<void> {
   await writeRandomFile(file, size);
   const fl: number[] = [];
   const theirs: number[] = [];
+  const ours = () => faultlineUpload(stand, 'bench-faultline', size, part);
+  const mcs = () => mcUpload(mc, stand, file, 'bench-mc');
   try {
+    // a warm-up round, not counted: the first upload into a fresh server also pays for its cold caches and volumes
+    log(`  warm-up (not counted): faultline ${mbps(size, await ours()).toFixed(1)} MB/s, mc ${mbps(size, await mcs()).toFixed(1)} MB/s`);
     for (let i = 0; i < rounds; i++) {
-      fl.push(await faultlineUpload(stand, 'bench-faultline', size, part));
-      theirs.push(await mcUpload(mc, stand, file, 'bench-mc'));
+      // alternate who goes first, so neither always meets the server busy with the other's object
+      if (i % 2) {
+        theirs.push(await mcs());
+        fl.push(await ours());
+      } else {
+        fl.push(await ours());
+        theirs.push(await mcs());
+      }
       log(`  round ${i + 1}: faultline ${mbps(size, fl.at(-1)!).toFixed(1)} MB/s, mc ${mbps(size, theirs.at(-1)!).toFixed(1)} MB/s`);
     }
   } finally {

@@ -4,6 +4,7 @@ import k8sWorkloadReady from './k8s-workload-ready.js';
 import k8sPodsReady from './k8s-pods-ready.js';
 import k8sPodRestarts from './k8s-pod-restarts.js';
 import k8sPvcBound from './k8s-pvc-bound.js';
+import k8sClaimsMounted from './k8s-claims-mounted.js';
 import k8sNodeReady from './k8s-node-ready.js';
 import k8sEvent from './k8s-event.js';
 import k8sJsonPath from './k8s-json-path.js';
@@ -24,5 +25,5 @@ import s3VersionRestore from './s3-version-restore.js';
 export const probeList: readonly ProbeDef[] = [
   s3DeepCheck, s3Scratch, s3BucketIndex, s3VersionRestore, minioNodes, http, cmd, workloadSettled, workloadVerify, // S3, HTTP, command, workloads
   nodeKernelPreflight, nodeDriveUsage, // nodes
-  k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
+  k8sWorkloadReady, k8sPodsReady, k8sPodRestarts, k8sPvcBound, k8sClaimsMounted, k8sNodeReady, k8sEvent, k8sJsonPath, prometheus, metricsScrape, // Kubernetes, metrics
 ];

@@ -17,6 +17,7 @@ import { procState, serviceProcesses, signalAll, terminate, waitGone } from '../
 import { nodeOperation } from '../../core/lock.js';
 import { noteInLog } from '../../core/files.js';
 import { bootNode } from './boot.js';
+import { exportPool } from './pool.js';
 import { S3_PORT, type ClusterLayout, type ClusterNode } from './layout.js';
 import { clearVolatile, daemonPids, killNode, storagePids, type NodeDaemons } from './node.js';
 
@@ -73,6 +74,7 @@ export class ClusterNodeDriver implements NodeDriver {
     await dropAll(n.netns, signal);
     const killed = await killNode(n, signal);
     await clearVolatile(n, signal);
+    await exportPool(n, signal);
     if (killed) await this.note(n, `power cut: ${killed} process(es) killed after the network went silent`);
   }
 

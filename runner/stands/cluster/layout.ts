@@ -9,7 +9,9 @@
  *     nodes/<node>/
  *       node.log                      faultline's notes and the emulated init
  *       boot/ lib/modules/            emulated kernels (../local/kernel.ts)
- *       drives/d1..d4                 tmpfs drives, the MinIO pod's hostPath
+ *       drives/d1..d4                 tmpfs drives (the node's disks)
+ *       pool/d1..d4                   the drives bind-mounted while the storage pool is imported:
+ *                                     the paths of the node's local PersistentVolumes
  *       containerd/{config.toml,root,state,runc,containerd.sock}
  *       cni/{net.d,ipam}
  *       kubelet/ (root dir)  etc/ (kubelet config and kubeconfig)  pod-logs/
@@ -36,6 +38,8 @@ export const DEFAULT_DRIVE_SIZE = '1GiB';
 export const NAMESPACE = 'faultline';
 export const STATEFULSET = 'minio';
 export const APP_LABEL = { app: 'faultline-minio' } as const;
+/** StorageClass of the MinIO claims and the nodes' local PersistentVolumes. */
+export const STORAGE_CLASS = 'faultline-local';
 
 /** Names the stand owns on the system; `down` removes whatever matches, state.json or not. */
 export const NETNS_RE = /^flc-node\d+$/;
@@ -61,6 +65,10 @@ export interface ClusterNode {
   cgroupRoot: string;
   dir: string;
   drives: string[];
+  /** the storage pool's mount root, present only while the pool is imported (./pool.ts) */
+  pool: string;
+  /** pool/d1..d4: each a bind mount of one drive, the path of one local PersistentVolume */
+  datasets: string[];
   log: string;
   containerd: { dir: string; config: string; root: string; state: string; runcRoot: string; socket: string; log: string };
   cni: { confDir: string; ipamDir: string };
@@ -99,6 +107,8 @@ function nodeOf(root: string, i: number): ClusterNode {
     cgroupRoot: `/flc-${name}`,
     dir,
     drives: Array.from({ length: DRIVES_PER_NODE }, (_, d) => join(dir, 'drives', `d${d + 1}`)),
+    pool: join(dir, 'pool'),
+    datasets: Array.from({ length: DRIVES_PER_NODE }, (_, d) => join(dir, 'pool', `d${d + 1}`)),
     log: join(dir, 'node.log'),
     containerd: {
       dir: c,

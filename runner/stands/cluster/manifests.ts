@@ -1,29 +1,21 @@
 /**
  * The S3 service as Kubernetes runs it: a 4-node x 4-drive erasure-coded MinIO
- * StatefulSet (one hostNetwork pod per node, its drives the node's tmpfs drives via
- * hostPath), a headless Service, a PodDisruptionBudget, readiness from MinIO's
- * health endpoints, and an init container that refuses to start storage when the
- * node's running kernel lacks the storage module (the May 11 outage).
+ * StatefulSet (one hostNetwork pod per node), a headless Service, a
+ * PodDisruptionBudget, readiness from MinIO's health endpoints. Its drives are
+ * claims (one per drive, from volumeClaimTemplates) bound through a
+ * WaitForFirstConsumer StorageClass to static local PersistentVolumes, one per node
+ * drive, whose paths exist only while the node's storage pool is imported
+ * (./pool.ts): on a kernel without the storage module the node's claims cannot mount
+ * (the May 11 outage).
  */
-import type { V1Namespace, V1PodDisruptionBudget, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { STORAGE_MODULE } from '../local/kernel.js';
-import { APP_LABEL, CONSOLE_PORT, DRIVES_PER_NODE, NAMESPACE, S3_PORT, STATEFULSET, type ClusterLayout } from './layout.js';
+import type { V1Namespace, V1PersistentVolume, V1PersistentVolumeClaim, V1PodDisruptionBudget, V1Secret, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
+import { APP_LABEL, CONSOLE_PORT, DRIVES_PER_NODE, NAMESPACE, S3_PORT, STATEFULSET, STORAGE_CLASS, type ClusterLayout } from './layout.js';
 
 export const SECRET = 'minio-credentials';
 export const STORAGE_CONTAINER = 'minio';
-export const KERNEL_INIT = 'kernel-modules';
 
 /** MinIO's own dead-peer timeouts as the local stand sets them (../local/service.ts). */
 export const MINIO_ENV = { MINIO_CONN_USER_TIMEOUT: '3s', MINIO_DRIVE_MAX_TIMEOUT: '5s', MINIO_PROMETHEUS_AUTH_TYPE: 'public', MINIO_UPDATE: 'off' };
-
-/** Like modprobe: the module must be in the running kernel's modules.dep and its file present. */
-const kernelCheck = `k=\`cat /host/boot/running 2>/dev/null || cat /host/boot/default\`
-dep=/host/lib/modules/$k/modules.dep
-m=\`sed -n 's#^\\([^:]*/${STORAGE_MODULE}\\.ko[^:]*\\):.*#\\1#p' "$dep" 2>/dev/null | head -n 1\`
-if [ -n "$m" ] && [ -f "/host/lib/modules/$k/$m" ]; then echo "faultline-init: ${STORAGE_MODULE} loaded for kernel $k"; exit 0; fi
-echo "modprobe: FATAL: Module ${STORAGE_MODULE} not found in directory /lib/modules/$k" >&2
-echo "faultline-init: storage not started: ${STORAGE_MODULE} is unavailable for the running kernel $k" >&2
-exit 1`;
 
 export interface Images {
   minio: string;
@@ -67,9 +59,51 @@ export function disruptionBudget(): V1PodDisruptionBudget {
   };
 }
 
-export function statefulSet(l: ClusterLayout, images: Images): V1StatefulSet {
-  const nodeName = { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } };
-  const drives = Array.from({ length: DRIVES_PER_NODE }, (_, d) => ({ name: 'node', mountPath: `/data/d${d + 1}`, subPathExpr: `$(NODE_NAME)/drives/d${d + 1}` }));
+/** The claims' class: static volumes only, bound once the scheduler has placed the pod. */
+export function storageClass(): V1StorageClass {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: STORAGE_CLASS },
+    provisioner: 'kubernetes.io/no-provisioner',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    reclaimPolicy: 'Retain',
+  };
+}
+
+/** One local PersistentVolume per node drive, pinned to its node, at its pool dataset. */
+export function persistentVolumes(l: ClusterLayout, driveSize: number): V1PersistentVolume[] {
+  return l.nodes.flatMap((n) =>
+    n.datasets.map((path, d) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `flc-${n.name}-d${d + 1}`, labels: { ...APP_LABEL, node: n.name } },
+      spec: {
+        capacity: { storage: String(driveSize) },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: STORAGE_CLASS,
+        local: { path },
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [n.name] }] }] } },
+      },
+    })),
+  );
+}
+
+/** The claim names of drive `d` (1-based): `d<d>-minio-<ordinal>`. */
+const driveClaim = (d: number) => `d${d}`;
+
+function claimTemplates(driveSize: number): V1PersistentVolumeClaim[] {
+  return Array.from({ length: DRIVES_PER_NODE }, (_, d) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: driveClaim(d + 1), labels: { ...APP_LABEL } },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: STORAGE_CLASS, resources: { requests: { storage: String(driveSize) } } },
+  }));
+}
+
+export function statefulSet(l: ClusterLayout, images: Images, driveSize: number): V1StatefulSet {
+  const drives = Array.from({ length: DRIVES_PER_NODE }, (_, d) => ({ name: driveClaim(d + 1), mountPath: `/data/d${d + 1}` }));
   const health = (path: string) => ({ httpGet: { path, port: S3_PORT } });
   return {
     apiVersion: 'apps/v1',
@@ -92,20 +126,6 @@ export function statefulSet(l: ClusterLayout, images: Images): V1StatefulSet {
           affinity: {
             podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...APP_LABEL } } }] },
           },
-          volumes: [{ name: 'node', hostPath: { path: `${l.root}/nodes`, type: 'Directory' } }],
-          initContainers: [
-            {
-              name: KERNEL_INIT,
-              image: images.tools,
-              imagePullPolicy: 'Never',
-              command: ['/bin/sh', '-c', kernelCheck],
-              env: [nodeName],
-              volumeMounts: [
-                { name: 'node', mountPath: '/host/boot', subPathExpr: '$(NODE_NAME)/boot', readOnly: true },
-                { name: 'node', mountPath: '/host/lib/modules', subPathExpr: '$(NODE_NAME)/lib/modules', readOnly: true },
-              ],
-            },
-          ],
           containers: [
             {
               name: STORAGE_CONTAINER,
@@ -113,7 +133,6 @@ export function statefulSet(l: ClusterLayout, images: Images): V1StatefulSet {
               imagePullPolicy: 'Never',
               args: ['server', '--address', `$(POD_IP):${S3_PORT}`, '--console-address', `$(POD_IP):${CONSOLE_PORT}`, ...serverEndpoints(l)],
               env: [
-                nodeName,
                 { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
                 { name: 'HOME', value: '/tmp' },
                 ...Object.entries(MINIO_ENV).map(([name, value]) => ({ name, value })),
@@ -129,6 +148,7 @@ export function statefulSet(l: ClusterLayout, images: Images): V1StatefulSet {
           ],
         },
       },
+      volumeClaimTemplates: claimTemplates(driveSize),
     },
   };
 }

@@ -16,6 +16,7 @@ import { blockedPeers, isDropping } from '../local/network.js';
 import { isEmpty, presence } from './down.js';
 import { layout, NAMESPACE, type ClusterLayout } from './layout.js';
 import { daemonPids } from './node.js';
+import { poolOnline } from './pool.js';
 import { controlPlane, isPodReady, kubeConfigOf } from './up.js';
 
 function describePod(p: V1Pod): string {
@@ -41,9 +42,10 @@ async function nodeLines(l: ClusterLayout, io: StandIO): Promise<{ lines: string
     const blocked = await blockedPeers(n.netns, io.signal);
     const running = await runningKernel(n.dir).catch(() => undefined);
     const next = await defaultKernel(n.dir).catch(() => '?');
+    const pool = (await poolOnline(n)) ? 'online' : 'offline';
     const pid = (xs: number[]) => (xs.length ? `pid ${xs.join(',')}` : 'not running');
     lines.push(
-      `${n.name} ${n.address} ${obj ? (r ? 'Ready' : 'NotReady') : 'not registered'}${obj?.spec?.unschedulable ? ' cordoned' : ''}  power ${off ? 'off' : 'on'}  kubelet ${pid(d.kubelet)}  containerd ${pid(d.containerd)}  kernel ${running ?? '-'}${running !== next ? ` (next boot ${next})` : ''}` +
+      `${n.name} ${n.address} ${obj ? (r ? 'Ready' : 'NotReady') : 'not registered'}${obj?.spec?.unschedulable ? ' cordoned' : ''}  power ${off ? 'off' : 'on'}  kubelet ${pid(d.kubelet)}  containerd ${pid(d.containerd)}  kernel ${running ?? '-'}${running !== next ? ` (next boot ${next})` : ''}  pool ${pool}` +
         (blocked.length ? `  partitioned from ${blocked.join(', ')}` : ''),
     );
     for (const p of pods.items.filter((x) => x.spec?.nodeName === n.name)) lines.push(`  pod ${describePod(p)}`);

@@ -5,7 +5,7 @@
  * the nodes, the pods and S3 are ready.
  */
 import { mkdir } from 'node:fs/promises';
-import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from '../../kube/sdk.js';
+import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, StorageV1Api } from '../../kube/sdk.js';
 import { deadline, pollUntil } from '../../core/abort.js';
 import { ExitCode, FaultlineError, messageOf } from '../../core/errors.js';
 import { formatDuration, formatSize, parseSize } from '../../core/units.js';
@@ -25,7 +25,7 @@ import { bootNode } from './boot.js';
 import { buildImage, importImage, minioImage, PAUSE, refOf, TOOLS, type ImageSpec } from './images.js';
 import { kubeletClient, kubeletSubject, NODE_GRACE_S } from './kubelet.js';
 import { APP_LABEL, BRIDGE_ADDRESS, CLUSTER, CONTEXT, DEFAULT_DRIVE_SIZE, HOST, NAMESPACE, endpointOf, planePorts, type ClusterLayout } from './layout.js';
-import { credentialsSecret, disruptionBudget, namespace, service, statefulSet } from './manifests.js';
+import { credentialsSecret, disruptionBudget, namespace, persistentVolumes, service, statefulSet, storageClass } from './manifests.js';
 import { createNetwork } from './network.js';
 import { checkPorts } from './preflight.js';
 import { saveCredentials, writeState, type ClusterState } from './state.js';
@@ -108,7 +108,9 @@ async function deployStorage(kc: KubeConfig, l: ClusterLayout, state: ClusterSta
   await create(() => core.createNamespacedSecret({ namespace: NAMESPACE, body: credentialsSecret(creds) }, opts(signal)));
   await create(() => core.createNamespacedService({ namespace: NAMESPACE, body: service() }, opts(signal)));
   await create(() => kc.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({ namespace: NAMESPACE, body: disruptionBudget() }, opts(signal)));
-  await create(() => kc.makeApiClient(AppsV1Api).createNamespacedStatefulSet({ namespace: NAMESPACE, body: statefulSet(l, state.images) }, opts(signal)));
+  await create(() => kc.makeApiClient(StorageV1Api).createStorageClass({ body: storageClass() }, opts(signal)));
+  for (const pv of persistentVolumes(l, state.driveSize)) await create(() => core.createPersistentVolume({ body: pv }, opts(signal)));
+  await create(() => kc.makeApiClient(AppsV1Api).createNamespacedStatefulSet({ namespace: NAMESPACE, body: statefulSet(l, state.images, state.driveSize) }, opts(signal)));
 }
 
 /** Validated against the kind's options schema (index.ts) before they get here. */

@@ -9,7 +9,8 @@ import { stat, statfs } from 'node:fs/promises';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { opts } from '../../../runner/kube/client.js';
 import { clusterStand } from '../../../runner/stands/cluster/index.js';
-import { layout } from '../../../runner/stands/cluster/layout.js';
+import { layout, NAMESPACE } from '../../../runner/stands/cluster/layout.js';
+import { poolOnline } from '../../../runner/stands/cluster/pool.js';
 import { cmdline, pidsInNetns } from '../../../runner/core/proc.js';
 import { imagesOn } from '../../../runner/stands/cluster/images.js';
 import { isPodReady, minioPods, recordingIO, s3Of, useClusterStand } from './helpers.js';
@@ -48,7 +49,14 @@ describe('cluster stand: up', function () {
       assert.equal(p.status?.podIP, h.driver().node(node).address, 'hostNetwork: the pod has its node\'s address');
       const c = p.status!.containerStatuses!.find((x) => x.name === 'minio')!;
       assert.match(c.containerID ?? '', /^containerd:\/\/[0-9a-f]{64}$/);
-      assert.equal(p.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode, 0, 'the kernel-module init passed');
+      // its four drives are claims bound to its node's local volumes (WaitForFirstConsumer)
+      const claims = (p.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+      assert.deepEqual(claims, [1, 2, 3, 4].map((d) => `d${d}-${p.metadata!.name}`));
+      for (const c of claims) {
+        const pvc = await h.core().readNamespacedPersistentVolumeClaim({ namespace: NAMESPACE, name: c! }, opts(AbortSignal.timeout(20_000)));
+        assert.equal(pvc.status?.phase, 'Bound', c);
+        assert.match(pvc.spec?.volumeName ?? '', new RegExp(`^flc-${node}-d[1-4]$`), `${c} is on ${node}`);
+      }
       const pids = await h.driver().storagePids(node);
       assert.equal(pids.length, 1, `${node}: one MinIO process`);
       const argv = await cmdline(pids[0]!);
@@ -60,7 +68,8 @@ describe('cluster stand: up', function () {
         const s = await statfs(d);
         assert.equal(s.blocks * s.bsize, 1024 ** 3, `${d} is a 1 GiB tmpfs`);
       }
-      // MinIO formatted the node's drives through the pod's hostPath mounts
+      // MinIO formatted the node's drives through the pod's claims (the pool's bind mounts)
+      assert.equal(await poolOnline(n), true, `${n.name}: storage pool imported`);
       assert.ok(await stat(`${n.drives[0]}/.minio.sys/format.json`).then(() => true, () => false), `${n.name}: drive formatted by MinIO`);
       assert.deepEqual((await imagesOn(n, AbortSignal.timeout(20_000))).filter((r) => r.startsWith('faultline.local/')).length, 3);
     }
@@ -87,6 +96,7 @@ describe('cluster stand: up', function () {
     for (let i = 1; i <= 4; i++) assert.match(text, new RegExp(`node${i} 10\\.252\\.0\\.1${i} Ready  power on  kubelet pid \\d+  containerd pid \\d+`));
     assert.equal((text.match(/pod faultline\/minio-\d Ready/g) ?? []).length, 4);
     assert.equal((text.match(/drive .*\/d\d .* used/g) ?? []).length, 16);
+    assert.equal((text.match(/ pool online/g) ?? []).length, 4);
     assert.match(text, /S3 cluster health: HTTP 200/);
     assert.ok(!text.includes(h.stand().s3!.credentials!.secretAccessKey));
   });

@@ -1,13 +1,21 @@
 /** Every node fault of the cluster stand lands on real kubelets, runtimes and containers, and is undone for real. */
 import { strict as assert } from 'node:assert';
-import { stat, statfs } from 'node:fs/promises';
+import { readFile, stat, statfs } from 'node:fs/promises';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { NODE_GRACE_S } from '../../../runner/stands/cluster/kubelet.js';
 import { nodePids } from '../../../runner/stands/cluster/node.js';
 import { usage } from '../../../runner/stands/local/drives.js';
 import { STOCK_KERNEL, XR_KERNEL } from '../../../runner/stands/local/kernel.js';
 import { procState } from '../../../runner/core/proc.js';
-import { connect, connectFrom, isPodReady, minioPods, podOn, restartsOf, s3Of, useClusterStand, waitHttp, waitNode, waitPods } from './helpers.js';
+import { pollUntil } from '../../../runner/core/abort.js';
+import { defaultCatalog } from '../../../runner/catalog.js';
+import { NAMESPACE } from '../../../runner/stands/cluster/layout.js';
+import { poolOnline } from '../../../runner/stands/cluster/pool.js';
+import { makeContext } from '../../kube/harness.js';
+import { connect, connectFrom, isPodReady, minioPods, podOn, restartsOf, s3Of, SELECTOR, useClusterStand, waitHttp, waitNode, waitPods } from './helpers.js';
+
+const claimsMounted = defaultCatalog().probes.get('k8s.claimsMounted')!;
+const event = defaultCatalog().probes.get('k8s.event')!;
 
 const sig = () => AbortSignal.timeout(180_000);
 const live = (i: number) => `http://10.252.0.1${i}:9000/minio/health/live`;
@@ -126,15 +134,26 @@ describe('cluster stand: node driver', function () {
     await d.setBootKernel('node2', XR_KERNEL, sig());
     assert.equal(await d.bootKernel('node2', sig()), XR_KERNEL);
     await waitNode(stand, 'node2', true, 120_000);
-    await waitPods(stand, 'the kernel-module init on node2 to fail', 180_000, (pods) => {
-      const p = podOn(pods, 'node2');
-      const init = p?.status?.initContainerStatuses?.[0];
-      const exit = init?.state?.terminated?.exitCode ?? init?.lastState?.terminated?.exitCode;
-      return !!p && exit === 1 && !isPodReady(p);
-    });
+    // the init did not import the pool: the local volumes' paths are gone, so the claims cannot mount
+    assert.equal(await poolOnline(d.node('node2')), false);
+    assert.equal(await stat(d.node('node2').datasets[0]!).then(() => true, () => false), false, 'no pool path on node2');
+    assert.match(await readFile(d.node('node2').log, 'utf8'), /pool not imported \(modprobe: FATAL: Module zfs not found/);
+    const plane = { namespace: NAMESPACE, selector: SELECTOR, count: 16 };
+    const ctx = makeContext(stand, sig());
+    // the restarted kubelet reports the pod's dead sandbox a moment after it registers
+    const down = await pollUntil('the PVC plane gate to see node2 down', 120_000, sig(), async () => {
+      const o = await claimsMounted.evaluate(plane, ctx);
+      return o.ok ? undefined : o;
+    }, 500);
+    assert.match(down.value, /^12\/16 claims mounted; not mounted: minio-\d on node2 \(4 claims: ContainerCreating\)$/);
+    const pod = podOn(await minioPods(h.core()), 'node2')!.metadata!.name!;
+    const failedMount = await event.waitUntil!({ namespace: NAMESPACE, reason: 'FailedMount', involvedObject: { kind: 'Pod', name: pod }, within: '2m' }, makeContext(stand, AbortSignal.timeout(120_000)));
+    assert.ok(failedMount.ok, failedMount.value);
     assert.deepEqual(await d.storagePids('node2'), [], 'no MinIO on node2');
     assert.equal(await connect('10.252.0.12', 9000, 2000), 'refused', 'the node is up, its storage is not');
     await d.setBootKernel('node2', STOCK_KERNEL, sig());
+    const back = await claimsMounted.waitUntil!(plane, makeContext(stand, AbortSignal.timeout(240_000)));
+    assert.equal(back.value, '16/16 claims mounted');
     await waitPods(stand, 'the MinIO pod on node2 Ready on the stock kernel', 240_000, (pods) => !!podOn(pods, 'node2') && isPodReady(podOn(pods, 'node2')!));
     assert.equal((await d.storagePids('node2')).length, 1);
   });

@@ -141,12 +141,14 @@ describe('seed scenarios on the cluster stand, and their broken variants', funct
       this.timeout(6 * 60_000);
       const r = assertPass(await run(scenario('s3/kernel-module-mismatch.yaml'), results, 5 * 60_000));
       assert.match(r.gates.find((g) => g.name.includes('cannot start'))!.value, /100(\.0)?% available/);
+      assert.match(r.gates.find((g) => g.name.includes('claims cannot mount'))!.value, /failing as expected: 12\/16 claims mounted; not mounted: minio-\d on node4/);
+      assert.match(r.gates.find((g) => g.name.startsWith('PVC plane back'))!.value, /^16\/16 claims mounted/);
     });
 
-    it('broken: the node left on the wrong kernel fails the return gate', async function () {
+    it('broken: the node left on the wrong kernel fails the PVC plane gate with 12/16 claims mounted', async function () {
       this.timeout(6 * 60_000);
       const res = await run(scenario('s3/kernel-module-mismatch.yaml'), results, 5 * 60_000, ['restoreKernel=false']);
-      assertFailsAt(res, 'node4 storage returns within 60s of the stock kernel', /no pass within 60\.0 s/);
+      assertFailsAt(res, /^PVC plane back \(16 claims mounted\) within 90s/, /12\/16 claims mounted; not mounted: minio-\d on node4 \(4 claims: ContainerCreating\)/);
     });
   });
 
