@@ -96,14 +96,18 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
   return { doc, problems };
 }
 
-export async function readYaml(file: string): Promise<{ doc?: SourceDocument; problems: InputProblem[] }> {
-  let text: string;
+/** A file's text, or the problem that it cannot be read. */
+export async function readSource(file: string): Promise<{ text?: string; problems: InputProblem[] }> {
   try {
-    text = await readFile(file, 'utf8');
+    return { text: await readFile(file, 'utf8'), problems: [] };
   } catch (err) {
     return { problems: [{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
   }
-  return parseYaml(file, text);
+}
+
+export async function readYaml(file: string): Promise<{ doc?: SourceDocument; problems: InputProblem[] }> {
+  const { text, problems } = await readSource(file);
+  return text === undefined ? { problems } : parseYaml(file, text);
 }
 
 const ajvOptions: Options = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true };

@@ -1,0 +1,113 @@
+/**
+ * The fast path of the scenario loader: js-yaml reads a file ~10x faster than yaml's
+ * parseDocument, without positions. Its value is used only where yaml would give the same:
+ * scalars resolve by yaml's YAML 1.2 core schema (the types below, yaml's own patterns),
+ * and a file with anything the two could read differently (many aliases, a tag, a directive,
+ * a complex, alias or null key, a flow end at a line's start) is left to yaml. A file
+ * that fails here or in the checks is read again by yaml, so every problem shown is yaml's
+ * and positioned as before (scenario/load.ts).
+ */
+import type { SourceDocument } from './yaml-document.js';
+import { formatPath } from './yaml-document.js';
+import { jsYaml } from './lazy-libs.js';
+
+type Scalar = { test: RegExp; value: (s: string) => unknown };
+// yaml 2's core schema (schema/core/*.js): null, bool, int (octal, decimal, hex), float (nan/inf, exponent, fixed)
+const coreScalars: Record<string, Scalar[]> = {
+  null: [{ test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null }],
+  bool: [{ test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === 't' || s[0] === 'T' }],
+  int: [
+    { test: /^0o[0-7]+$/, value: (s) => parseInt(s.slice(2), 8) },
+    { test: /^[-+]?[0-9]+$/, value: (s) => parseInt(s, 10) },
+    { test: /^0x[0-9a-fA-F]+$/, value: (s) => parseInt(s.slice(2), 16) },
+  ],
+  float: [
+    { test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, value: (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity) },
+    { test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, value: parseFloat },
+    { test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, value: parseFloat },
+  ],
+};
+
+// tags of their own: an explicit !!int in a file is then an unknown tag here, read by yaml
+const implicitTag = (name: string) => `tag:faultline.fast:${name}`;
+const implicitTags = new Set(Object.keys(coreScalars).map(implicitTag));
+
+let schema: unknown;
+function coreSchema(): unknown {
+  const { Type, FAILSAFE_SCHEMA } = jsYaml.get();
+  return (schema ??= FAILSAFE_SCHEMA.extend({
+    implicit: Object.entries(coreScalars).map(
+      ([name, forms]) =>
+        new Type(implicitTag(name), {
+          kind: 'scalar',
+          resolve: (s) => forms.some((f) => f.test.test(s ?? '')),
+          construct: (s) => forms.find((f) => f.test.test(s ?? ''))!.value(s ?? ''),
+        }),
+    ),
+  }));
+}
+
+/**
+ * What the fast path leaves to yaml, seen in the text (a hit in a string only costs speed):
+ * a directive; `?` (an explicit key, perhaps a mapping or list); `]` or `}` before `:` (a flow
+ * collection as key); `]` or `}` first on a line (yaml warns when a flow collection ends
+ * less indented than its parent); an anchor or alias with `:` in its name (yaml warns) or an
+ * alias as a key (yaml refuses it).
+ */
+const leftToYaml = /^%|(?:^|[\s,[{])\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|^[ \t]*[\]}]|(?:^|[\s,[{])(?:[&*][^\s,[\]{}]*:|\*[^\s,[\]{}]+[ \t]+:(?:[ \t]|$))/m;
+
+/**
+ * Every alias starts a token like this (so a count of these is never below the aliases').
+ * yaml refuses a file when an anchor's uses times the aliases inside it pass 100; with at
+ * most 12 aliases no product of use counts passes 100 (3*3*3*3), so yaml accepts what js-yaml does.
+ */
+const aliasToken = /(?:^|[\s,[{])\*[^\s,[\]{}]/gm;
+const maxAliases = 12;
+
+/** Longest implicit key yaml accepts. */
+const maxKeyLength = 1024;
+
+/**
+ * Whether a parsed value holds what yaml would read differently: a null key (yaml: ''), a
+ * mapping as key (js-yaml: '[object Object]'), an over-long key, or a cycle (an alias inside its anchor).
+ */
+function odd(value: unknown, inside = new Set<object>(), done = new WeakSet<object>()): boolean {
+  if (value === null || typeof value !== 'object' || done.has(value)) return false;
+  if (inside.has(value)) return true;
+  inside.add(value);
+  const found = Array.isArray(value)
+    ? value.some((v) => odd(v, inside, done))
+    : Object.entries(value).some(([k, v]) => k === 'null' || k === '[object Object]' || k.length > maxKeyLength || odd(v, inside, done));
+  inside.delete(value);
+  done.add(value);
+  return found;
+}
+
+/**
+ * The file's value read by the fast parser, or undefined when yaml must read it (a syntax
+ * error, or anything above). Its problems carry no position: the loader shows only yaml's.
+ */
+export function fastDocument(file: string, text: string): SourceDocument | undefined {
+  if (leftToYaml.test(text) || (text.match(aliasToken)?.length ?? 0) > maxAliases) return undefined;
+  let tagged = false;
+  let value: unknown;
+  try {
+    value = jsYaml.get().load(text, {
+      schema: coreSchema(),
+      filename: file,
+      // an explicit tag, `!` included
+      listener: (event, state) => {
+        if (event === 'close' && state.tag !== null && state.tag !== '?' && !implicitTags.has(state.tag)) tagged = true;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (tagged || odd(value)) return undefined;
+  return {
+    file,
+    value,
+    position: () => undefined,
+    problem: (path, message) => ({ file, path: formatPath(path), message }),
+  };
+}
