@@ -229,16 +229,8 @@ export async function loadScenarios(paths: string[], catalog: Catalog, opts: Loa
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
-  // a few files in flight: reading the next overlaps parsing this one (results stay in file order)
-  const results = new Array<Promise<Awaited<ReturnType<typeof loadScenarioFile>>>>(files.length);
-  let next = 0;
-  const start = () => {
-    if (next < files.length) results[next] = loadScenarioFile(files[next++]!, catalog, opts);
-  };
-  for (let i = 0; i < 8; i++) start();
-  for (const [i, file] of files.entries()) {
-    const r = await results[i]!;
-    start();
+  for (const file of files) {
+    const r = await loadScenarioFile(file, catalog, opts);
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);
