@@ -88,7 +88,7 @@ function odd(value: unknown, inside = new Set<object>(), done = new WeakSet<obje
  * error, or anything above). Its problems carry no position: the loader shows only yaml's.
  */
 export function fastDocument(file: string, text: string): SourceDocument | undefined {
-  if (leftToYaml.test(text) || (text.match(aliasToken)?.length ?? 0) > maxAliases) return undefined;
+  if (leftToYaml.test(text) || (text.includes('*') && (text.match(aliasToken)?.length ?? 0) > maxAliases)) return undefined;
   let tagged = false;
   let value: unknown;
   try {
