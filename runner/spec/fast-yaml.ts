@@ -12,7 +12,9 @@ import { formatPath } from './yaml-document.js';
 import { jsYaml } from './lazy-libs.js';
 
 type Scalar = { test: RegExp; value: (s: string) => unknown };
-// yaml 2's core schema (schema/core/*.js): null, bool, int (octal, decimal, hex), float (nan/inf, exponent, fixed)
+// yaml 2's core schema (schema/core/*.js): null, bool, int (octal, decimal, hex), float (nan/inf, exponent, fixed),
+// and the characters each type's forms can start with
+const firstChars: Record<string, string> = { null: '~nN', bool: 'tTfF', int: '+-0123456789', float: '+-.0123456789' };
 const coreScalars: Record<string, Scalar[]> = {
   null: [{ test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null }],
   bool: [{ test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === 't' || s[0] === 'T' }],
@@ -28,23 +30,28 @@ const coreScalars: Record<string, Scalar[]> = {
   ],
 };
 
-// tags of their own: an explicit !!int in a file is then an unknown tag here, read by yaml
-const implicitTag = (name: string) => `tag:faultline.fast:${name}`;
-const implicitTags = new Set(Object.keys(coreScalars).map(implicitTag));
+// the forms by first character: most plain scalars (every key) start with none of these
+const byFirst = new Map<string, Scalar[]>();
+for (const [name, forms] of Object.entries(coreScalars)) for (const c of firstChars[name]!) byFirst.set(c, [...(byFirst.get(c) ?? []), ...forms]);
+
+// one implicit type, of a tag of its own: an explicit !!int in a file is then an unknown tag here, read by yaml
+const coreTag = 'tag:faultline.fast:core';
+let resolved: unknown;
+/** js-yaml calls construct right after a resolve that matched: the value is kept in between. */
+function resolveCore(s: string | null): boolean {
+  if (!s) {
+    resolved = null;
+    return true;
+  }
+  const form = byFirst.get(s[0]!)?.find((f) => f.test.test(s));
+  if (form) resolved = form.value(s);
+  return form !== undefined;
+}
 
 let schema: unknown;
 function coreSchema(): unknown {
   const { Type, FAILSAFE_SCHEMA } = jsYaml.get();
-  return (schema ??= FAILSAFE_SCHEMA.extend({
-    implicit: Object.entries(coreScalars).map(
-      ([name, forms]) =>
-        new Type(implicitTag(name), {
-          kind: 'scalar',
-          resolve: (s) => forms.some((f) => f.test.test(s ?? '')),
-          construct: (s) => forms.find((f) => f.test.test(s ?? ''))!.value(s ?? ''),
-        }),
-    ),
-  }));
+  return (schema ??= FAILSAFE_SCHEMA.extend({ implicit: [new Type(coreTag, { kind: 'scalar', resolve: resolveCore, construct: () => resolved })] }));
 }
 
 /**
@@ -97,7 +104,7 @@ export function fastDocument(file: string, text: string): SourceDocument | undef
       filename: file,
       // an explicit tag, `!` included
       listener: (event, state) => {
-        if (event === 'close' && state.tag !== null && state.tag !== '?' && !implicitTags.has(state.tag)) tagged = true;
+        if (event === 'close' && state.tag !== null && state.tag !== '?' && state.tag !== coreTag) tagged = true;
       },
     });
   } catch {
