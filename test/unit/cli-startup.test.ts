@@ -37,12 +37,12 @@ async function loaded(nodeArgs: string[]): Promise<{ packages: Set<string>; file
 const heavyIn = (packages: Set<string>, names = heavy) => [...packages].filter((p) => names.some((h) => (h.endsWith('/') ? p.startsWith(h) : p === h)));
 
 describe('CLI start-up: what --help and validate load', () => {
-  it('--help loads the catalog and commander, no SDK, no execa, no yaml or ajv', async () => {
+  it('--help loads the catalog and commander, no SDK, no execa, no yaml, ajv or jsonpath-plus', async () => {
     const { packages, files, stdout } = await loaded([bin, '--help']);
     assert.match(stdout, /Usage: faultline/);
     // the trace works: it saw what --help does need
     assert.ok(packages.has('commander') && files.has('runner/catalog.js'), `trace saw ${[...packages].join(', ')}`);
-    assert.deepEqual(heavyIn(packages, [...heavy, 'yaml', 'js-yaml', 'ajv']), []);
+    assert.deepEqual(heavyIn(packages, [...heavy, 'yaml', 'js-yaml', 'ajv', 'jsonpath-plus']), []);
     assert.deepEqual([...files].filter((f) => f.startsWith('runner/engine/') || f.startsWith('runner/scenario/load')), [], 'no engine, no loader');
   });
 
