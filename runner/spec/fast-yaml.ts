@@ -56,12 +56,14 @@ function coreSchema(): unknown {
 
 /**
  * What the fast path leaves to yaml, seen in the text (a hit in a string only costs speed):
- * a directive; `?` (an explicit key, perhaps a mapping or list); `]` or `}` before `:` (a flow
- * collection as key); `]` or `}` first on a line (yaml warns when a flow collection ends
- * less indented than its parent); an anchor or alias with `:` in its name (yaml warns) or an
- * alias as a key (yaml refuses it).
+ * a directive; `]` or `}` before `:` (a flow collection as key) or first on a line (yaml
+ * warns when a flow collection ends less indented than its parent); `?` (an explicit key,
+ * perhaps a mapping or list); an anchor or alias with `:` in its name (yaml warns) or an
+ * alias as a key (yaml refuses it). The last two patterns run only when their character is there.
  */
-const leftToYaml = /^%|(?:^|[\s,[{])\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|^[ \t]*[\]}]|(?:^|[\s,[{])(?:[&*][^\s,[\]{}]*:|\*[^\s,[\]{}]+[ \t]+:(?:[ \t]|$))/m;
+const leftToYaml = /^%|[\]}][ \t]*:(?:[ \t]|$)|^[ \t]*[\]}]/m;
+const explicitKey = /(?:^|[\s,[{])\?(?:[ \t]|$)/m;
+const oddAlias = /(?:^|[\s,[{])(?:[&*][^\s,[\]{}]*:|\*[^\s,[\]{}]+[ \t]+:(?:[ \t]|$))/m;
 
 /**
  * Every alias starts a token like this (so a count of these is never below the aliases').
@@ -74,20 +76,29 @@ const maxAliases = 12;
 /** Longest implicit key yaml accepts. */
 const maxKeyLength = 1024;
 
-/**
- * Whether a parsed value holds what yaml would read differently: a null key (yaml: ''), a
- * mapping as key (js-yaml: '[object Object]'), an over-long key, or a cycle (an alias inside its anchor).
- */
+/** A key yaml would read differently: null (yaml: ''), a mapping (js-yaml: '[object Object]'), an over-long one. */
+const badKey = (k: string) => k === 'null' || k === '[object Object]' || k.length > maxKeyLength;
+
+/** Whether a parsed value holds a bad key or a cycle (an alias inside its anchor); shared nodes are walked once. */
 function odd(value: unknown, inside = new Set<object>(), done = new WeakSet<object>()): boolean {
   if (value === null || typeof value !== 'object' || done.has(value)) return false;
   if (inside.has(value)) return true;
   inside.add(value);
-  const found = Array.isArray(value)
-    ? value.some((v) => odd(v, inside, done))
-    : Object.entries(value).some(([k, v]) => k === 'null' || k === '[object Object]' || k.length > maxKeyLength || odd(v, inside, done));
+  const found = Array.isArray(value) ? value.some((v) => odd(v, inside, done)) : Object.entries(value).some(([k, v]) => badKey(k) || odd(v, inside, done));
   inside.delete(value);
   done.add(value);
   return found;
+}
+
+/** The same for a file without aliases: a tree, no node shared, no cycle. */
+function oddKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (oddKey(v)) return true;
+    return false;
+  }
+  for (const k in value) if (badKey(k) || oddKey((value as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
 /**
@@ -95,7 +106,10 @@ function odd(value: unknown, inside = new Set<object>(), done = new WeakSet<obje
  * error, or anything above). Its problems carry no position: the loader shows only yaml's.
  */
 export function fastDocument(file: string, text: string): SourceDocument | undefined {
-  if (leftToYaml.test(text) || (text.includes('*') && (text.match(aliasToken)?.length ?? 0) > maxAliases)) return undefined;
+  const aliases = text.includes('*');
+  if (leftToYaml.test(text) || (text.includes('?') && explicitKey.test(text))) return undefined;
+  if ((aliases || text.includes('&')) && oddAlias.test(text)) return undefined;
+  if (aliases && (text.match(aliasToken)?.length ?? 0) > maxAliases) return undefined;
   let tagged = false;
   let value: unknown;
   try {
@@ -110,7 +124,7 @@ export function fastDocument(file: string, text: string): SourceDocument | undef
   } catch {
     return undefined;
   }
-  if (tagged || odd(value)) return undefined;
+  if (tagged || (aliases ? odd(value) : oddKey(value))) return undefined;
   return {
     file,
     value,
