@@ -113,7 +113,17 @@ function structural(text: string, r: () => number): { text: string; name: string
   return { text: stringify(doc), name: `set ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 40)}` };
 }
 
-async function corpus(): Promise<{ kind: 'scenario' | 'stand'; file: string; text: string }[]> {
+/** One to three mutations stacked on a file's text, and their names. */
+export function mutant(text: string, r: () => number): { text: string; name: string } {
+  let m = { text, name: '' };
+  for (let k = 1 + Math.floor(r() * 3); k > 0; k--) {
+    const next = r() < 0.5 ? structural(m.text, r) ?? pick(textMutators, r)(m.text, r) : pick(textMutators, r)(m.text, r);
+    m = { text: next.text, name: m.name ? `${m.name}; ${next.name}` : next.name };
+  }
+  return m;
+}
+
+export async function corpus(): Promise<{ kind: 'scenario' | 'stand'; file: string; text: string }[]> {
   const root = packageRoot();
   const out: { kind: 'scenario' | 'stand'; file: string; text: string }[] = [];
   const add = async (kind: 'scenario' | 'stand', dir: string) => {
@@ -139,12 +149,7 @@ export async function fuzzLoader(opts: { iterations: number; seed: number }): Pr
   try {
     for (let i = 0; i < opts.iterations; i++) {
       const src = pick(files, r);
-      // one to three mutations stacked
-      let m = { text: src.text, name: '' };
-      for (let k = 1 + Math.floor(r() * 3); k > 0; k--) {
-        const next = r() < 0.5 ? structural(m.text, r) ?? pick(textMutators, r)(m.text, r) : pick(textMutators, r)(m.text, r);
-        m = { text: next.text, name: m.name ? `${m.name}; ${next.name}` : next.name };
-      }
+      const m = mutant(src.text, r);
       const file = join(dir, `${src.kind}-${i}.yaml`);
       await writeFile(file, m.text);
       result.iterations++;

@@ -7,7 +7,8 @@ import { mustDuration, mustPercent } from '../core/units.js';
 import type { Catalog } from '../core/catalog.js';
 import { scenarioSchema } from './schema.js';
 import type { GatePlan, Scenario, Step, Trigger, WorkloadPlan } from './types.js';
-import { readYaml, validateAgainst, type SourceDocument } from '../spec/yaml-document.js';
+import { parseYaml, readSource, validateAgainst, type SourceDocument } from '../spec/yaml-document.js';
+import { fastDocument } from '../spec/fast-yaml.js';
 import { annotateOrigins, paramsSchema, resolveParams, substituteReferences, type ParamInputs, type ResolvedParam } from './params.js';
 import { checkLimits, type StandLimits } from './limits.js';
 import type { JsonSchema } from '../core/contracts.js';
@@ -156,10 +157,25 @@ export interface LoadOptions {
 /** spec.params is checked on its own first: resolving references needs well-formed declarations. */
 export const paramsOnly: JsonSchema = { type: 'object', properties: { spec: { type: 'object', properties: { params: paramsSchema } } } };
 
-/** Loads one scenario file; every problem found is returned, none thrown. */
+/**
+ * Loads one scenario file; every problem found is returned, none thrown. The fast parser's
+ * value is checked first (spec/fast-yaml.ts); a file it leaves to yaml, or with any problem,
+ * is read again by yaml and checked again, so problems are always yaml's, at file:line:col.
+ */
 export async function loadScenarioFile(file: string, catalog: Catalog, opts: LoadOptions = {}): Promise<{ scenario?: Scenario; problems: InputProblem[] }> {
-  const { doc, problems } = await readYaml(file);
-  if (!doc) return { problems };
+  const { text, problems } = await readSource(file);
+  if (text === undefined) return { problems };
+  const fast = fastDocument(file, text);
+  if (fast) {
+    const r = checkScenario(fast, catalog, opts);
+    if (!r.problems.length) return r;
+  }
+  const parsed = parseYaml(file, text);
+  return parsed.doc ? checkScenario(parsed.doc, catalog, opts) : { problems: parsed.problems };
+}
+
+/** The checks of one parsed scenario file, in order; a stage with problems stops the later ones. */
+export function checkScenario(doc: SourceDocument, catalog: Catalog, opts: LoadOptions): { scenario?: Scenario; problems: InputProblem[] } {
   if (!isMapping(doc.value)) {
     const what = doc.value === null || doc.value === undefined ? 'holds no document' : `is a ${Array.isArray(doc.value) ? 'list' : typeof doc.value}`;
     return { problems: [doc.problem([], `${what}; a scenario is a mapping with apiVersion, kind, metadata and spec`)] };
@@ -213,16 +229,8 @@ export async function loadScenarios(paths: string[], catalog: Catalog, opts: Loa
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   const names = new Map<string, string>();
-  // a few files in flight: reading the next overlaps parsing this one (results stay in file order)
-  const results = new Array<Promise<Awaited<ReturnType<typeof loadScenarioFile>>>>(files.length);
-  let next = 0;
-  const start = () => {
-    if (next < files.length) results[next] = loadScenarioFile(files[next++]!, catalog, opts);
-  };
-  for (let i = 0; i < 8; i++) start();
-  for (const [i, file] of files.entries()) {
-    const r = await results[i]!;
-    start();
+  for (const file of files) {
+    const r = await loadScenarioFile(file, catalog, opts);
     problems.push(...r.problems);
     if (!r.scenario) continue;
     const other = names.get(r.scenario.name);

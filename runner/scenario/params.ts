@@ -184,13 +184,13 @@ export function substituteReferences(doc: SourceDocument, params: ReadonlyMap<st
   const lookup = (inner: string, path: (string | number)[]): ResolvedParam | undefined => {
     const m = innerRe.exec(inner);
     if (!m) {
-      problems.push(doc.problem(path, `unknown reference "\${{${inner}}}": write \${{ params.<name> }}`));
+      problems.push(doc.problem([...path], `unknown reference "\${{${inner}}}": write \${{ params.<name> }}`));
       return undefined;
     }
     const p = params.get(m[1]!);
     if (!p) {
       const known = [...params.keys()];
-      problems.push(doc.problem(path, `unresolved reference: no param "${m[1]}" in spec.params${known.length ? ` (declared: ${known.join(', ')})` : ''}`));
+      problems.push(doc.problem([...path], `unresolved reference: no param "${m[1]}" in spec.params${known.length ? ` (declared: ${known.join(', ')})` : ''}`));
     }
     return p;
   };
@@ -207,20 +207,30 @@ export function substituteReferences(doc: SourceDocument, params: ReadonlyMap<st
         const p = lookup(inner, path);
         if (!p) return text;
         if (Array.isArray(p.value) || (p.value !== null && typeof p.value === 'object')) {
-          problems.push(doc.problem(path, `params.${innerRe.exec(inner)![1]} is a ${p.type}: use it as a whole value, not inside a string`));
+          problems.push(doc.problem([...path], `params.${innerRe.exec(inner)![1]} is a ${p.type}: use it as a whole value, not inside a string`));
           return text;
         }
         return String(p.value);
       });
-      if (out.replace(refRe, '').includes('${{')) problems.push(doc.problem(path, 'unclosed reference: write ${{ params.<name> }}'));
+      if (out.replace(refRe, '').includes('${{')) problems.push(doc.problem([...path], 'unclosed reference: write ${{ params.<name> }}'));
       return out;
     }
-    if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]));
+    // one path array, extended and shortened in place (a problem takes a copy): no array per node
+    if (Array.isArray(value)) {
+      return value.map((v, i) => {
+        path.push(i);
+        const out = visit(v, path);
+        path.pop();
+        return out;
+      });
+    }
     if (value && typeof value === 'object') {
       const obj = value as Record<string, unknown>;
       for (const key of Object.keys(obj)) {
-        if (key.includes('${{')) problems.push(doc.problem([...path, key], 'a reference goes in a value, not in a key', true));
-        obj[key] = visit(obj[key], [...path, key]);
+        path.push(key);
+        if (key.includes('${{')) problems.push(doc.problem([...path], 'a reference goes in a value, not in a key', true));
+        obj[key] = visit(obj[key], path);
+        path.pop();
       }
       return obj;
     }

@@ -29,3 +29,11 @@ export function lazyAjv(options: Ajv.Options): () => Ajv.Ajv2020 {
   let made: Ajv.Ajv2020 | undefined;
   return () => (made ??= new (ajv.get().Ajv2020)(options));
 }
+
+/** js-yaml's load, the fast parser of spec/fast-yaml.ts (no positions). */
+export interface JsYaml {
+  load(text: string, opts: { schema: unknown; filename?: string; listener?: (event: 'open' | 'close', state: { tag: string | null; anchor: string | null }) => void }): unknown;
+  Type: new (tag: string, opts: { kind: 'scalar'; resolve: (data: string | null) => boolean; construct: (data: string | null) => unknown }) => unknown;
+  FAILSAFE_SCHEMA: { extend(types: { implicit: unknown[] }): unknown };
+}
+export const jsYaml = lazyModule<JsYaml>('js-yaml');

@@ -3,8 +3,7 @@
  * problem is reported as file:line:col plus the path inside the document.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Node, Document } from 'yaml';
@@ -96,14 +95,22 @@ export function parseYaml(file: string, text: string): { doc?: SourceDocument; p
   return { doc, problems };
 }
 
-export async function readYaml(file: string): Promise<{ doc?: SourceDocument; problems: InputProblem[] }> {
-  let text: string;
+/**
+ * A file's text, or the problem that it cannot be read. Read synchronously: a few KB of
+ * local file take microseconds, while fs/promises' open, fstat, read and close cost a
+ * validate of 1,000 files ~0.3 s of CPU.
+ */
+export async function readSource(file: string): Promise<{ text?: string; problems: InputProblem[] }> {
   try {
-    text = await readFile(file, 'utf8');
+    return { text: readFileSync(file, 'utf8'), problems: [] };
   } catch (err) {
     return { problems: [{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
   }
-  return parseYaml(file, text);
+}
+
+export async function readYaml(file: string): Promise<{ doc?: SourceDocument; problems: InputProblem[] }> {
+  const { text, problems } = await readSource(file);
+  return text === undefined ? { problems } : parseYaml(file, text);
 }
 
 const ajvOptions: Options = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true };
