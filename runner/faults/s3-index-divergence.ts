@@ -97,17 +97,32 @@ async function waitApi(stand: Stand, bucket: string, present: boolean, signal: A
   }, 250);
 }
 
+/** Bound for the kept drives to hold the bucket's data; a busy node may take a while to rejoin. */
+const HOLD_MS = 60_000;
+/** How often the anchor is written again while a kept drive lacks it. */
+const REWRITE_MS = 5_000;
+
+const putAnchor = (stand: Stand, bucket: string, signal: AbortSignal) =>
+  withS3(stand, {}, (c) => send(c, new PutObjectCommand({ Bucket: bucket, Key: anchorKey, Body: 'anchor' }), signal));
+
 /**
  * Every kept drive must hold something of the bucket, or MinIO reaps the remnant as an
- * empty dangling bucket. A write made while a kept node was rejoining misses its drives
- * until MinIO heals it, so wait for that.
+ * empty dangling bucket. A write is acknowledged at quorum, so one made while a kept node
+ * was slow or rejoining can miss its drives until MinIO heals it: with `rewrite`, the
+ * anchor is written again every few seconds until it lands there too.
  */
-async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal): Promise<void> {
+async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal, rewrite: boolean): Promise<void> {
   const drives = standDrives(stand, 's3.indexDivergence');
   const kept = u.keep.flatMap((n) => drives[n] ?? []);
-  await pollUntil(`${u.bucket} to hold data on the drives of ${u.keep.join(', ')}`, s3Ms, signal, async () => {
-    for (const d of kept) if (!(await readdir(bucketDirPath(d, u.bucket)).catch(() => [])).length) return undefined;
-    return true;
+  let wrote = Date.now();
+  await pollUntil(`${u.bucket} to hold data on the drives of ${u.keep.join(', ')}`, HOLD_MS, signal, async (s) => {
+    const held = await Promise.all(kept.map(async (d) => (await readdir(bucketDirPath(d, u.bucket)).catch(() => [])).length > 0));
+    if (held.every(Boolean)) return true;
+    if (rewrite && Date.now() - wrote >= REWRITE_MS) {
+      await putAnchor(stand, u.bucket, s);
+      wrote = Date.now();
+    }
+    return undefined;
   }, 250);
 }
 
@@ -168,8 +183,8 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
   async inject(_s, u, ctx): Promise<Record<string, JsonValue>> {
     const signal = deadline(ctx.signal, 120_000);
     if (u.method === 'hide') {
-      if (u.anchor) await withS3(ctx.stand, {}, (c) => send(c, new PutObjectCommand({ Bucket: u.bucket, Key: anchorKey, Body: 'anchor' }), signal));
-      await remnantHoldsData(ctx.stand, u, signal);
+      if (u.anchor) await putAnchor(ctx.stand, u.bucket, signal);
+      await remnantHoldsData(ctx.stand, u, signal, u.anchor);
       for (const m of u.moves) {
         signal.throwIfAborted();
         if (await exists(m.from)) await rename(m.from, m.to);
@@ -178,20 +193,17 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
       return { hiddenOn: u.moves.length, keptOn: u.keep };
     }
     const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
-    await withS3(ctx.stand, {}, async (c) => {
-      await send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal);
-      await send(c, new PutObjectCommand({ Bucket: u.bucket, Key: anchorKey, Body: 'anchor' }), signal);
-    });
-    // a write is acknowledged at quorum: the kept node may not hold the anchor yet, and
-    // MinIO reaps an empty remnant, so there would be no divergence to catch
-    await remnantHoldsData(ctx.stand, u, signal);
+    await withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal));
+    await putAnchor(ctx.stand, u.bucket, signal);
+    // without data on the kept drives MinIO reaps the remnant: there would be no divergence to catch
+    await remnantHoldsData(ctx.stand, u, signal, true);
     for (const n of u.keep) await nodes.stop!(n, signal);
     // the first attempts may land while peers still count the stopped node in
     await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
       forceDelete(ctx.stand, u.bucket, s).then(() => true, () => undefined), 500);
     for (const n of u.keep) await nodes.start!(n, signal);
     await waitApi(ctx.stand, u.bucket, false, signal);
-    await remnantHoldsData(ctx.stand, u, signal);
+    await remnantHoldsData(ctx.stand, u, signal, false);
     return { remnantOn: u.keep, drives: u.drives.length };
   },
   // the API denies the bucket while every kept drive still holds its directory

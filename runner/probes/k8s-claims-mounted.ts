@@ -21,11 +21,16 @@ export interface ClaimsMountedSpec {
 const claimsOf = (pod: KubeObject): string[] =>
   ((pod.spec?.volumes ?? []) as { persistentVolumeClaim?: { claimName?: string } }[]).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => !!c);
 
-/** Why a pod has not started its sandbox: the first waiting reason, or its phase. */
+/** What the pod shows instead: its first container's waiting or last termination reason, or its phase. */
 function stuck(pod: KubeObject): string {
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])] as { state?: { waiting?: { reason?: string } } }[];
   if (!pod.spec?.nodeName) return 'unscheduled';
-  return statuses.map((c) => c.state?.waiting?.reason).find(Boolean) ?? String(pod.status?.phase ?? 'Pending');
+  type Status = { name: string; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } };
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])] as Status[];
+  for (const c of statuses) {
+    const reason = c.state?.waiting?.reason ?? c.state?.terminated?.reason;
+    if (reason) return `${c.name}: ${reason}`;
+  }
+  return String(pod.status?.phase ?? 'Pending');
 }
 
 export default kubeProbe<ClaimsMountedSpec>(
@@ -51,7 +56,7 @@ export default kubeProbe<ClaimsMountedSpec>(
         const mine = claimsOf(pod);
         claims += mine.length;
         if (mine.length && pod.spec?.nodeName && conditionTrue(pod, 'PodReadyToStartContainers')) mounted += mine.length;
-        else if (mine.length) down.push(`${nameOf(pod)}${pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ''} (${mine.length} claim${mine.length === 1 ? '' : 's'}: ${stuck(pod)})`);
+        else if (mine.length) down.push(`${nameOf(pod)}${pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ''} (${mine.length} claim${mine.length === 1 ? '' : 's'}; ${stuck(pod)})`);
       }
       const want = s.count ?? claims;
       const ok = want > 0 && mounted >= want;

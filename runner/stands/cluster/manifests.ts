@@ -71,13 +71,16 @@ export function storageClass(): V1StorageClass {
   };
 }
 
+/** Claim template and volume label of drive `d` (1-based); the claims are `d<d>-minio-<ordinal>`. */
+const driveClaim = (d: number) => `d${d}`;
+
 /** One local PersistentVolume per node drive, pinned to its node, at its pool dataset. */
 export function persistentVolumes(l: ClusterLayout, driveSize: number): V1PersistentVolume[] {
   return l.nodes.flatMap((n) =>
     n.datasets.map((path, d) => ({
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: `flc-${n.name}-d${d + 1}`, labels: { ...APP_LABEL, node: n.name } },
+      metadata: { name: `flc-${n.name}-d${d + 1}`, labels: { ...APP_LABEL, node: n.name, drive: driveClaim(d + 1) } },
       spec: {
         capacity: { storage: String(driveSize) },
         accessModes: ['ReadWriteOnce'],
@@ -90,15 +93,18 @@ export function persistentVolumes(l: ClusterLayout, driveSize: number): V1Persis
   );
 }
 
-/** The claim names of drive `d` (1-based): `d<d>-minio-<ordinal>`. */
-const driveClaim = (d: number) => `d${d}`;
-
 function claimTemplates(driveSize: number): V1PersistentVolumeClaim[] {
   return Array.from({ length: DRIVES_PER_NODE }, (_, d) => ({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: driveClaim(d + 1), labels: { ...APP_LABEL } },
-    spec: { accessModes: ['ReadWriteOnce'], storageClassName: STORAGE_CLASS, resources: { requests: { storage: String(driveSize) } } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: STORAGE_CLASS,
+      // claim dK binds to drive dK of the pod's node, so the pod's /data/dK is the node's drive dK
+      selector: { matchLabels: { drive: driveClaim(d + 1) } },
+      resources: { requests: { storage: String(driveSize) } },
+    },
   }));
 }
 

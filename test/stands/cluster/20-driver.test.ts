@@ -145,7 +145,7 @@ describe('cluster stand: node driver', function () {
       const o = await claimsMounted.evaluate(plane, ctx);
       return o.ok ? undefined : o;
     }, 500);
-    assert.match(down.value, /^12\/16 claims mounted; not mounted: minio-\d on node2 \(4 claims: ContainerCreating\)$/);
+    assert.match(down.value, /^12\/16 claims mounted; not mounted: minio-\d on node2 \(4 claims; minio: \w+\)$/);
     const pod = podOn(await minioPods(h.core()), 'node2')!.metadata!.name!;
     const failedMount = await event.waitUntil!({ namespace: NAMESPACE, reason: 'FailedMount', involvedObject: { kind: 'Pod', name: pod }, within: '2m' }, makeContext(stand, AbortSignal.timeout(120_000)));
     assert.ok(failedMount.ok, failedMount.value);
