@@ -55,15 +55,24 @@ async function faultlineUpload(stand: Stand, bucket: string, size: number, part:
   return performance.now() - t0;
 }
 
-async function mcUpload(mc: string, stand: Stand, file: string, bucket: string): Promise<number> {
+/** `mc`'s alias `fl` for the stand; credentials travel in the child's environment only. */
+function mcEnv(stand: Stand): Record<string, string> {
   const u = new URL(stand.s3!.endpoint);
   const c = stand.s3!.credentials!;
-  // credentials travel in the child's environment only
-  const env = { MC_HOST_fl: `${u.protocol}//${encodeURIComponent(c.accessKeyId)}:${encodeURIComponent(c.secretAccessKey)}@${u.host}`, MC_CONFIG_DIR: join(tmpdir(), 'fl-bench-mc') };
+  return { MC_HOST_fl: `${u.protocol}//${encodeURIComponent(c.accessKeyId)}:${encodeURIComponent(c.secretAccessKey)}@${u.host}`, MC_CONFIG_DIR: join(tmpdir(), 'fl-bench-mc') };
+}
+
+async function mcUpload(mc: string, stand: Stand, file: string, bucket: string): Promise<number> {
+  const env = mcEnv(stand);
   await execa(mc, ['mb', '--ignore-existing', `fl/${bucket}`], { env, timeout: 60_000 });
   const t0 = performance.now();
   await execa(mc, ['cp', '--quiet', file, `fl/${bucket}/mc-object`], { env, timeout: 600_000 });
   return performance.now() - t0;
+}
+
+/** Not timed: every upload goes into a bucket of its own, removed afterwards (SeaweedFS frees a bucket's volumes only with the bucket). */
+async function dropBucket(mc: string, stand: Stand, bucket: string): Promise<void> {
+  await execa(mc, ['rb', '--force', `fl/${bucket}`], { env: mcEnv(stand), timeout: 120_000 });
 }
 
 async function writeRandomFile(file: string, size: number): Promise<void> {
@@ -87,8 +96,17 @@ async function uploadBench(name: string): Promise<void> {
   await writeRandomFile(file, size);
   const fl: number[] = [];
   const theirs: number[] = [];
-  const ours = () => faultlineUpload(stand, 'bench-faultline', size, part);
-  const mcs = () => mcUpload(mc, stand, file, 'bench-mc');
+  let n = 0;
+  const timedThenDropped = async (upload: (bucket: string) => Promise<number>, who: string) => {
+    const bucket = `bench-${who}-${process.pid}-${n++}`;
+    try {
+      return await upload(bucket);
+    } finally {
+      await dropBucket(mc, stand, bucket);
+    }
+  };
+  const ours = () => timedThenDropped((b) => faultlineUpload(stand, b, size, part), 'faultline');
+  const mcs = () => timedThenDropped((b) => mcUpload(mc, stand, file, b), 'mc');
   try {
     // a warm-up round, not counted: the first upload into a fresh server also pays for its cold caches and volumes
     log(`  warm-up (not counted): faultline ${mbps(size, await ours()).toFixed(1)} MB/s, mc ${mbps(size, await mcs()).toFixed(1)} MB/s`);

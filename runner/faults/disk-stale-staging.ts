@@ -8,7 +8,7 @@
 import { mkdir, rm, statfs } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { FaultDef } from '../core/contracts.js';
-import { runChild } from '../core/child.js';
+import { fillWith } from '../core/fill.js';
 import { ExitCode, FaultlineError } from '../core/errors.js';
 import { formatSize, parsePercent } from '../core/units.js';
 import { standDrives } from '../s3/drives.js';
@@ -27,7 +27,6 @@ export interface StaleStagingSpec {
 type Undo = { node: string; drive: number; file: string };
 
 const STALE_NAME = 'faultline-stale-staging.part';
-const FILL_MS = 60_000;
 
 function stagingFile(s: StaleStagingSpec, drives: Readonly<Record<string, string[]>>): Undo {
   const dir = normalize(s.dir ?? '.minio.sys/tmp');
@@ -61,15 +60,7 @@ const fault: FaultDef<StaleStagingSpec, Undo> = {
   async inject(s, undo, ctx) {
     const fraction = fractionOf(s);
     await mkdir(join(undo.file, '..'), { recursive: true });
-    const st = await statfs(join(undo.file, '..'));
-    const size = st.blocks * st.bsize;
-    const used = (st.blocks - st.bavail) * st.bsize;
-    // tmpfs counts in pages: ask for what is free at most, and a full drive takes what fallocate leaves
-    const bytes = Math.floor(Math.min(st.bavail * st.bsize, Math.max(0, fraction * size - used)) / st.bsize) * st.bsize;
-    if (bytes > 0) {
-      const r = await runChild({ file: 'fallocate', args: ['-l', String(bytes), undo.file], what: `disk.staleStaging on ${undo.node}`, timeoutMs: FILL_MS, signal: ctx.signal });
-      if (r.exitCode !== 0) throw new FaultlineError('stale-staging', `fallocate ${undo.file}: ${r.tail}`);
-    }
+    const bytes = await fillWith(undo.file, fraction, ctx.signal, `disk.staleStaging on ${undo.node}`);
     const after = await statfs(join(undo.file, '..'));
     return { node: undo.node, drive: undo.drive, bytes, usedPercent: Math.round((1 - after.bavail / after.blocks) * 1000) / 10, staged: formatSize(bytes) };
   },

@@ -1,6 +1,7 @@
 /** Node drives: size-limited tmpfs mounts (netns mode) or plain directories (loopback mode). */
 import { mkdir, readFile, rm, statfs, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { fillWith } from '../../core/fill.js';
 import { run } from './exec.js';
 
 export const FILL_NAME = '.faultline-fill';
@@ -49,27 +50,10 @@ export async function space(path: string): Promise<{ size: number; free: number 
 
 export const fillPath = (drive: string): string => join(drive, FILL_NAME);
 
-/**
- * Grows a filler file until `fraction` of the drive is in use. The filler is
- * replaced, not added to, so filling twice to the same fraction changes nothing.
- */
+/** Grows the drive's filler file until `fraction` of the drive is in use (filling twice to the same fraction changes nothing). */
 export async function fill(drive: string, fraction: number, signal: AbortSignal): Promise<{ file: string; bytes: number }> {
   const file = fillPath(drive);
-  await rm(file, { force: true });
-  // tmpfs accounts in pages; a target beyond free space fails with ENOSPC, so retry with what is left.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const u = await usage(drive);
-    const s = await statfs(drive);
-    const free = s.bavail * s.bsize;
-    const want = Math.min(free, Math.max(0, Math.round(fraction * u.size) - u.used));
-    const bytes = Math.floor(want / s.bsize) * s.bsize;
-    if (bytes === 0) return { file, bytes: 0 };
-    const r = await run('fallocate', ['-l', String(bytes), file], signal, { allowFailure: true, timeout: 60_000 });
-    if (r.ok) return { file, bytes };
-    await rm(file, { force: true });
-    if (!/No space left/i.test(r.stderr)) throw new Error(`fallocate ${file}: ${r.stderr}`);
-  }
-  throw new Error(`could not fill ${drive}: it kept changing while being filled`);
+  return { file, bytes: await fillWith(file, fraction, signal, `fill of ${drive}`) };
 }
 
 export async function clearFill(file: string): Promise<void> {

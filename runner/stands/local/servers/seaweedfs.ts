@@ -20,7 +20,8 @@ const MASTER_NODES = 3;
 const REPLICATION = '002';
 /** small volumes, so 1 GiB tmpfs drives hold several and new ones can always be grown */
 const VOLUME_SIZE_MB = 64;
-const VOLUMES_PER_DRIVE = 12;
+/** volumes a drive may hold: three quarters of it (12 on a 1 GiB drive), the rest left for the filer's and the volumes' indexes */
+const volumesPerDrive = (state: StandState): number => Math.max(1, Math.floor(((state.driveSize ?? 1024 ** 3) * 0.75) / (VOLUME_SIZE_MB * 1024 ** 2)));
 
 const nodesOf = (state: StandState): NodeLayout[] => Object.values(state.nodes).map((r) => r.layout);
 const isMaster = (state: StandState, n: NodeLayout): boolean => Object.keys(state.nodes).indexOf(n.name) < MASTER_NODES;
@@ -86,7 +87,7 @@ export const seaweedfs: StorageServer = {
       `-master.volumeSizeLimitMB=${VOLUME_SIZE_MB}`,
       '-master.telemetry=false',
       `-dir=${n.drives.join(',')}`,
-      `-volume.max=${n.drives.map(() => VOLUMES_PER_DRIVE).join(',')}`,
+      `-volume.max=${n.drives.map(() => volumesPerDrive(state)).join(',')}`,
       '-filer',
       '-s3',
       `-s3.port=${n.port}`,
