@@ -9,6 +9,7 @@ import { APP_LABEL, NAMESPACE, STATEFULSET } from '../../../runner/stands/cluste
 import { makeContext } from '../../kube/harness.js';
 import { isPodReady, minioPods, podOn, useClusterStand, waitHttp, waitPods } from './helpers.js';
 import { defaultCatalog } from '../../../runner/catalog.js';
+import { pollUntil } from '../../../runner/core/abort.js';
 
 const podKill = defaultCatalog().faults.get('pod.kill')!;
 const drain = defaultCatalog().faults.get('node.drain')!;
@@ -33,8 +34,11 @@ describe('cluster stand: Kubernetes faults on real pods', function () {
     const node = nodeOf.get(victim);
     // kwok would call it Ready at once; here the kubelet has to start MinIO and probe it.
     // The controller updates the StatefulSet status a moment after the delete, so poll (bounded).
-    const down = await firstNotReady(() => workloadReady.evaluate(statefulSet, ctx), 30_000);
-    assert.equal(down.ok, false, `the StatefulSet never showed the kill within 30 s: ${down.value}`);
+    const down = await pollUntil('the StatefulSet status to show the kill', 30_000, ctx.signal, async () => {
+      const r = await workloadReady.evaluate(statefulSet, ctx);
+      return r.ok ? undefined : r;
+    });
+    assert.equal(down.ok, false, down.value);
     const readyAt = await waitPods(stand, `the replacement of ${victim} Ready`, 240_000, (pods) => {
       const p = pods.find((x) => x.metadata?.name === victim);
       return !!p && p.metadata?.uid !== details.uids[0] && isPodReady(p);
@@ -79,12 +83,3 @@ describe('cluster stand: Kubernetes faults on real pods', function () {
   });
 });
 
-/** Evaluates until the gate is not ok or `ms` passes; returns the last evaluation. */
-async function firstNotReady(evaluate: () => Promise<{ ok: boolean; value: string }>, ms: number): Promise<{ ok: boolean; value: string }> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const r = await evaluate();
-    if (!r.ok || Date.now() > until) return r;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-}
