@@ -76,7 +76,7 @@ function assertFailsAt(res: CliResult, gate: string | RegExp, value: RegExp): Ga
   assert.equal(r.status, 'fail', `${r.status}: ${r.reason}`);
   const named = r.gates.filter((x) => (typeof gate === 'string' ? x.name === gate : gate.test(x.name)));
   const g = named.find((x) => x.verdict === 'fail') ?? named[0];
-  assert.ok(g, `no gate ${gate}: ${r.gates.map((x) => x.name).join('; ')}`);
+  assert.ok(g, `the run ended before gate ${gate} (${r.reason}); gates run: ${r.gates.map((x) => x.name).join('; ')}`);
   assert.equal(g.verdict, 'fail', `${g.name}: ${g.value}`);
   assert.match(g.value, value);
   assertReverted(r);
@@ -103,7 +103,12 @@ describe('seed scenarios on the cluster stand, and their broken variants', funct
 
     it('broken: a leak where MinIO does not clean stays on the drive; the gate names the pod wedged at 100%', async function () {
       this.timeout(6 * 60_000);
-      const res = await run(scenario('k8s/s3-all-replicas-kill.yaml'), results, 5 * 60_000, ['stagingDir=.faultline-leak']);
+      const res = await run(scenario('k8s/s3-all-replicas-kill.yaml'), results, 5 * 60_000, [
+        'stagingDir=.faultline-leak',
+        // this variant is about the reclaim gate: MinIO starting on a full drive took 26.1 s
+        // of the 30 s serve bound once under a full CI's load, so that bound is widened here
+        'servesWithin=90s',
+      ]);
       assertFailsAt(res, /^stale staging on node4 reclaimed/, /drive 1 of node4: (9\d|100)(\.\d)?% used \(max 50%\)/);
     });
 
