@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, rename, chmod } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, rename, rm, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
@@ -16,6 +16,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await fh.close();
   }
   await rename(tmp, path);
+}
+
+const tempOfPid = /\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Removes what writeFileAtomic of process `pid` left under `dir` when it died mid-write; returns the paths. */
+export async function removeTempsOf(dir: string, pid: number): Promise<string[]> {
+  const removed: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (!e.isFile() || Number(tempOfPid.exec(e.name)?.[1]) !== pid) continue;
+    const path = join(e.parentPath, e.name);
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
 }
 
 /** Writes a secret file readable by its owner only. */

@@ -1,10 +1,11 @@
 /**
  * `faultline recover`: replays the pending undos of runs that did not finish
- * (SIGKILL, power loss of the runner), newest first, and says what it did.
+ * (SIGKILL, power loss of the runner), newest first, removes the half-written files
+ * their runners left, and says what it did.
  */
 import { ExitCode, type ExitCodeValue } from '../core/errors.js';
 import { readJournal } from './journal.js';
-import { journalsUnder, replayJournal, runnerAlive, type UndoTools } from './replay.js';
+import { journalsUnder, removeDeadRunnersTemps, replayJournal, runnerAlive, type UndoTools } from './replay.js';
 
 export interface RecoverOptions {
   /** the fault kinds, and how to open the stand a journal names (the CLI resolves it through the catalog) */
@@ -22,10 +23,13 @@ export async function recover(opts: RecoverOptions): Promise<ExitCodeValue> {
   let pendingSeen = 0;
   for (const path of await journalsUnder(opts.resultsRoot)) {
     const j = await readJournal(path).catch(() => undefined);
-    if (!j?.pending.length) continue;
+    if (!j) continue;
+    const alive = await runnerAlive(j);
+    if (!alive) await removeDeadRunnersTemps(j, opts.log);
+    if (!j.pending.length) continue;
     const runId = j.begin?.runId ?? j.path;
     pendingSeen += j.pending.length;
-    if ((await runnerAlive(j)) && !opts.force) {
+    if (alive && !opts.force) {
       opts.log(`run ${runId}: still in progress (pid ${j.begin!.pid}); it reverts its own faults. Use --force to revert anyway.`);
       continue;
     }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Context, FaultDef, Stand } from '../core/contracts.js';
 import { deadline } from '../core/abort.js';
 import { messageOf } from '../core/errors.js';
-import { writeJson } from '../core/files.js';
+import { removeTempsOf, writeJson } from '../core/files.js';
 import type { RunRecord } from '../report/record.js';
 import { isAlive } from '../core/proc.js';
 import { acquireLock } from '../core/lock.js';
@@ -125,6 +125,13 @@ async function noteInRecords(dir: string, done: { p: PendingUndo; at: number }[]
     }
     await writeJson(file, r);
   }
+}
+
+/** Removes the half-written files a dead runner left in its run folder, and says so. */
+export async function removeDeadRunnersTemps(j: JournalState, log: (line: string) => void): Promise<void> {
+  if (!j.begin) return;
+  const removed = await removeTempsOf(dirname(j.path), j.begin.pid);
+  if (removed.length) log(`run ${j.begin.runId}: removed ${removed.length} half-written file(s) its runner left: ${removed.join(', ')}`);
 }
 
 /** Journals under a results root (one run folder each). */

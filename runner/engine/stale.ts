@@ -1,6 +1,7 @@
 /**
  * Before a run touches a stand, faults an earlier runner left on it are reverted: a run
- * SIGKILLed before its watchdog acted, a machine that lost power, a watchdog killed too.
+ * SIGKILLed before its watchdog acted, a machine that lost power, a watchdog killed too;
+ * the half-written files such a runner left in its run folder are removed.
  * Journals are found in the results roots and in a per-stand index under the state
  * directory, so where an earlier `--results` pointed does not matter.
  */
@@ -10,7 +11,7 @@ import type { Stand } from '../core/contracts.js';
 import { stateDir, writeFileAtomic } from '../core/files.js';
 import { safeSegment } from '../report/format.js';
 import { readJournal } from './journal.js';
-import { journalsUnder, replayJournal, runnerAlive, type UndoTools } from './replay.js';
+import { journalsUnder, removeDeadRunnersTemps, replayJournal, runnerAlive, type UndoTools } from './replay.js';
 
 export const defaultResultsRoot = 'results';
 
@@ -47,12 +48,13 @@ export async function recoverStale(opts: StaleOptions): Promise<{ reverted: numb
   for (const path of paths) {
     const j = await readJournal(path).catch(() => undefined);
     if (!j) continue;
+    if (await runnerAlive(j)) continue;
+    await removeDeadRunnersTemps(j, opts.log);
     const mine = j.pending.filter((p) => p.stand.name === name);
     if (!mine.length) {
-      if (!(await runnerAlive(j))) clean.add(path);
+      clean.add(path);
       continue;
     }
-    if (await runnerAlive(j)) continue;
     opts.log(`stand ${name}: run ${j.begin?.runId ?? path} left ${mine.length} fault(s) in place; reverting them first`);
     const r = await replayJournal(path, { tools: opts.tools, by: 'recover', signal: opts.signal, log: (l) => opts.log(`  ${l}`), only: (p) => p.stand.name === name });
     total.reverted += r.reverted;

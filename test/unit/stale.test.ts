@@ -5,7 +5,7 @@
  * reverts; the journals are real files.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bareStand, calls, flipAt, testCatalog } from './engine-harness.js';
@@ -48,6 +48,12 @@ describe('start-of-run recovery', () => {
     const indexed = await deadJournal(elsewhere, 'indexed');
     await indexJournal('plain', indexed);
     const otherStand = await deadJournal(results, 'other-stand', 'not-this-one');
+    // what writeFileAtomic leaves when its process is killed mid-write, and one of a live writer
+    await mkdir(join(results, 'dead-in-root', 'runs'), { recursive: true });
+    const halfWritten = join(results, 'dead-in-root', 'runs', 'k--plain--1.json.999999999.0123456789ab.tmp');
+    const liveWriters = join(results, 'dead-in-root', 'runs', `k--plain--1.json.${process.pid}.0123456789ab.tmp`);
+    await writeFile(halfWritten, '{"scenario":');
+    await writeFile(liveWriters, '{"scenario":');
     const file = join(results, 's.yaml');
     await writeFile(file, 'apiVersion: faultline/v1\nkind: Scenario\nmetadata: { name: s }\nspec:\n  steps:\n    - gate: { name: healthy, probe: { test.flip: {} } }\n');
     const { scenario } = await loadScenarioFile(file, testCatalog);
@@ -63,6 +69,9 @@ describe('start-of-run recovery', () => {
     assert.deepEqual((await readJournal(indexed)).pending, []);
     assert.equal((await readJournal(otherStand)).pending.length, 1, 'another stand\'s fault is not touched');
     assert.match(await readFile(inRoot, 'utf8'), /"by":"recover"/);
+    await assert.rejects(access(halfWritten), /ENOENT/, 'the dead runner\'s half-written record is removed');
+    await access(liveWriters);
+    assert.ok(log.some((l) => l === `run dead-in-root: removed 1 half-written file(s) its runner left: ${halfWritten}`), log.join('\n'));
     // the sweep's own journal is in the index now; the healed ones are gone from it
     const index = await readFile(join(process.env.FAULTLINE_STATE!, 'journals', 'plain.list'), 'utf8');
     assert.ok(!index.includes(indexed) && index.includes(r.resultsDir));
