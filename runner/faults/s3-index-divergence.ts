@@ -126,6 +126,47 @@ async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal, rewr
   }, 250);
 }
 
+/** Moves the bucket's directories aside; an empty one the server made again meanwhile goes. Returns how many moved or went. */
+async function hideDirs(u: Undo, signal: AbortSignal): Promise<number> {
+  let n = 0;
+  for (const m of u.moves) {
+    signal.throwIfAborted();
+    if (!(await exists(m.from))) continue;
+    if (!(await exists(m.to))) await rename(m.from, m.to);
+    else if (!(await readdir(m.from)).length) await rm(m.from, { recursive: true });
+    else continue; // the server put data there: the revert names the conflict
+    n++;
+  }
+  return n;
+}
+
+/** How long the API must deny the bucket, with nothing made again, before the divergence counts as made. */
+const STEADY_MS = 5_000;
+
+/**
+ * Right after a restart the API denied a hidden bucket and then found it again for 20 s
+ * (once, on a loaded machine after a rollout restart). So the API must deny it for
+ * STEADY_MS in a row, and an empty directory the server makes again meanwhile (its heal
+ * of a bucket it listed before the move) is taken away again. Returns how many it made.
+ */
+async function hideSteadily(stand: Stand, u: Undo, signal: AbortSignal): Promise<number> {
+  await hideDirs(u, signal);
+  let remade = 0;
+  let deniedSince: number | undefined;
+  await pollUntil(`HeadBucket ${u.bucket} to answer NotFound for ${STEADY_MS / 1000} s in a row`, HOLD_MS, signal, async (s) => {
+    const again = await hideDirs(u, s);
+    remade += again;
+    const has = await apiHas(stand, u.bucket, s).catch(() => undefined);
+    if (again || has !== false) {
+      deniedSince = undefined;
+      return undefined;
+    }
+    deniedSince ??= Date.now();
+    return Date.now() - deniedSince >= STEADY_MS ? true : undefined;
+  }, 250);
+  return remade;
+}
+
 function minorityCheck(nodes: string[], keep: string[]): void {
   if (!keep.length || keep.length * 2 >= nodes.length) {
     throw new FaultlineError('divergence-keep', `s3.indexDivergence: keep must be a minority of the ${nodes.length} nodes, got ${keep.length}`, {
@@ -185,12 +226,8 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     if (u.method === 'hide') {
       if (u.anchor) await putAnchor(ctx.stand, u.bucket, signal);
       await remnantHoldsData(ctx.stand, u, signal, u.anchor);
-      for (const m of u.moves) {
-        signal.throwIfAborted();
-        if (await exists(m.from)) await rename(m.from, m.to);
-      }
-      await waitApi(ctx.stand, u.bucket, false, signal);
-      return { hiddenOn: u.moves.length, keptOn: u.keep };
+      const remade = await hideSteadily(ctx.stand, u, signal);
+      return { hiddenOn: u.moves.length, keptOn: u.keep, remadeByServer: remade };
     }
     const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
     await withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal));

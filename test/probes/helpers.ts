@@ -76,28 +76,28 @@ export async function dropBucket(stand: Stand, bucket: string): Promise<void> {
   });
 }
 
-/** Polls every drive for entries starting with `prefix`; `max()` is the most drives seen holding one at once. */
-export function watchDrives(stand: Stand, prefix: string, everyMs = 20): { stop(): Promise<number>; max(): number } {
+/**
+ * Polls every drive for entries starting with `prefix`; `stop()` says on how many drives it
+ * ever saw one. Not "at once": one sweep of 16 drives can outlast the marker on a busy machine.
+ */
+export function watchDrives(stand: Stand, prefix: string, everyMs = 20): { stop(): Promise<number> } {
   const drives = Object.values(stand.drives ?? {}).flat();
-  let max = 0;
+  const seen = new Set<string>();
   let running = true;
   const loop = (async () => {
     while (running) {
-      let n = 0;
       for (const d of drives) {
         const names = await readdir(d).catch(() => [] as string[]);
-        if (names.some((x) => x.startsWith(prefix))) n++;
+        if (names.some((x) => x.startsWith(prefix))) seen.add(d);
       }
-      max = Math.max(max, n);
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
-    max: () => max,
     stop: async () => {
       running = false;
       await loop;
-      return max;
+      return seen.size;
     },
   };
 }

@@ -34,7 +34,7 @@ describe('probe s3.scratch (local stand)', function () {
     const seen = await watcher.stop();
     assert.equal(obs.ok, true, obs.value);
     assert.match(obs.value, /markers on 16\/16 drives, gone after delete/);
-    assert.equal(seen, 16, 'the watcher saw the bucket directory on every drive at once');
+    assert.equal(seen, 16, 'the watcher saw the bucket directory on every drive');
     assert.equal(await drivesHolding(stand, 'scratch-strict'), 0, 'no drive holds it afterwards');
     // the metadata directory is gone too
     for (const d of Object.values(stand.drives!).flat()) {
