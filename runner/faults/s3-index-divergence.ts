@@ -111,11 +111,11 @@ const putAnchor = (stand: Stand, bucket: string, signal: AbortSignal) =>
  * was slow or rejoining can miss its drives until MinIO heals it: with `rewrite`, the
  * anchor is written again every few seconds until it lands there too.
  */
-async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal, rewrite: boolean): Promise<void> {
+async function remnantHoldsData(stand: Stand, u: Undo, signal: AbortSignal, rewrite: boolean, nodes = u.keep): Promise<void> {
   const drives = standDrives(stand, 's3.indexDivergence');
-  const kept = u.keep.flatMap((n) => drives[n] ?? []);
+  const kept = nodes.flatMap((n) => drives[n] ?? []);
   let wrote = Date.now();
-  await pollUntil(`${u.bucket} to hold data on the drives of ${u.keep.join(', ')}`, HOLD_MS, signal, async (s) => {
+  await pollUntil(`${u.bucket} to hold data on the drives of ${nodes.join(', ')}`, HOLD_MS, signal, async (s) => {
     const held = await Promise.all(kept.map(async (d) => (await readdir(bucketDirPath(d, u.bucket)).catch(() => [])).length > 0));
     if (held.every(Boolean)) return true;
     if (rewrite && Date.now() - wrote >= REWRITE_MS) {
@@ -232,8 +232,11 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
     await withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal));
     await putAnchor(ctx.stand, u.bucket, signal);
-    // without data on the kept drives MinIO reaps the remnant: there would be no divergence to catch
-    await remnantHoldsData(ctx.stand, u, signal, true);
+    // without data on the kept drives MinIO reaps the remnant: there would be no divergence to
+    // catch. And every node must take the write: a node its peers still count out (restarted
+    // just before) can miss the delete too, and keep the bucket listed with the kept node
+    // (seen once: HeadBucket never answered NotFound after the kept node came back)
+    await remnantHoldsData(ctx.stand, u, signal, true, Object.keys(standDrives(ctx.stand, 's3.indexDivergence')));
     for (const n of u.keep) await nodes.stop!(n, signal);
     // the first attempts may land while peers still count the stopped node in
     await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
