@@ -235,7 +235,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     // without data on the kept drives MinIO reaps the remnant: there would be no divergence to
     // catch. And every node must take the write: a node its peers still count out (restarted
     // just before) can miss the delete too, and keep the bucket listed with the kept node
-    // (seen once: HeadBucket never answered NotFound after the kept node came back)
+    // (likely what made HeadBucket never answer NotFound once, after the kept node came back)
     await remnantHoldsData(ctx.stand, u, signal, true, Object.keys(standDrives(ctx.stand, 's3.indexDivergence')));
     for (const n of u.keep) await nodes.stop!(n, signal);
     // the first attempts may land while peers still count the stopped node in
