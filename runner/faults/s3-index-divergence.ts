@@ -14,7 +14,8 @@
  * - `deleteDuringOutage` (its own bucket only): create the bucket with one object, stop
  *   the `keep` node, force-delete the bucket through the API, start the node again. The
  *   node comes back with the bucket's directory and `.minio.sys/buckets/<b>` and MinIO
- *   never reconciles them. Undo removes that remnant (finishes the delete).
+ *   never reconciles them (made again, up to 3 times, while the API does not deny the
+ *   bucket steadily). Undo removes that remnant (finishes the delete).
  *
  * Neither is cleared by restarting every node: the state is on the drives, not in memory.
  */
@@ -22,8 +23,8 @@ import { bucketSchema } from '../spec/fragments.js';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '../s3/sdk.js';
-import type { FaultDef, JsonValue, Stand } from '../core/contracts.js';
-import { deadline, pollUntil } from '../core/abort.js';
+import type { Context, FaultDef, JsonValue, Stand } from '../core/contracts.js';
+import { DeadlineError, deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
 import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../s3/drives.js';
 import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
@@ -90,13 +91,6 @@ async function forceDelete(stand: Stand, bucket: string, signal: AbortSignal): P
   });
 }
 
-async function waitApi(stand: Stand, bucket: string, present: boolean, signal: AbortSignal): Promise<void> {
-  await pollUntil(`HeadBucket ${bucket} to answer ${present ? 'ok' : 'NotFound'}`, s3Ms, signal, async (s) => {
-    const has = await apiHas(stand, bucket, s).catch(() => undefined);
-    return has === present ? true : undefined;
-  }, 250);
-}
-
 /** Bound for the kept drives to hold the bucket's data; a busy node may take a while to rejoin. */
 const HOLD_MS = 60_000;
 /** How often the anchor is written again while a kept drive lacks it. */
@@ -144,19 +138,19 @@ async function hideDirs(u: Undo, signal: AbortSignal): Promise<number> {
 const STEADY_MS = 5_000;
 
 /**
- * Right after a restart the API denied a hidden bucket and then found it again for 20 s
- * (once, on a loaded machine after a rollout restart). So the API must deny it for
- * STEADY_MS in a row, and an empty directory the server makes again meanwhile (its heal
- * of a bucket it listed before the move) is taken away again. Returns how many it made.
+ * Waits until the API denies the bucket for STEADY_MS in a row. Right after a restart the
+ * API denied a hidden bucket and then found it again for 20 s (once, on a loaded machine
+ * after a rollout restart): MinIO's heal of a bucket it listed before. `takeAway` runs
+ * before every look and returns how many directories the server made again and it took
+ * away; the sum is returned.
  */
-async function hideSteadily(stand: Stand, u: Undo, signal: AbortSignal): Promise<number> {
-  await hideDirs(u, signal);
+async function denySteadily(stand: Stand, bucket: string, ms: number, signal: AbortSignal, takeAway?: (s: AbortSignal) => Promise<number>): Promise<number> {
   let remade = 0;
   let deniedSince: number | undefined;
-  await pollUntil(`HeadBucket ${u.bucket} to answer NotFound for ${STEADY_MS / 1000} s in a row`, HOLD_MS, signal, async (s) => {
-    const again = await hideDirs(u, s);
+  await pollUntil(`HeadBucket ${bucket} to answer NotFound for ${STEADY_MS / 1000} s in a row`, ms, signal, async (s) => {
+    const again = (await takeAway?.(s)) ?? 0;
     remade += again;
-    const has = await apiHas(stand, u.bucket, s).catch(() => undefined);
+    const has = await apiHas(stand, bucket, s).catch(() => undefined);
     if (again || has !== false) {
       deniedSince = undefined;
       return undefined;
@@ -165,6 +159,52 @@ async function hideSteadily(stand: Stand, u: Undo, signal: AbortSignal): Promise
     return Date.now() - deniedSince >= STEADY_MS ? true : undefined;
   }, 250);
   return remade;
+}
+
+/** Which share of each node's drives hold the bucket's directory: "node1 0/4, ..., node4 4/4". */
+async function whereOnDrives(stand: Stand, bucket: string): Promise<string> {
+  const drives = standDrives(stand, 's3.indexDivergence');
+  const held = await Promise.all(
+    Object.entries(drives).map(async ([n, ds]) => `${n} ${(await Promise.all(ds.map((d) => exists(bucketDirPath(d, bucket))))).filter(Boolean).length}/${ds.length}`),
+  );
+  return held.join(', ');
+}
+
+/** Outage-deletes made before the fault gives up, and how long the API may take to deny the bucket after each. */
+const OUTAGE_TRIES = 3;
+const DENY_MS = 30_000;
+/** Bound of the whole inject: the data hold, then every outage-delete with its wait and 10 s for the node's stop and start. */
+const INJECT_MS = HOLD_MS + OUTAGE_TRIES * (s3Ms + DENY_MS + 10_000);
+
+/**
+ * Stops the kept nodes, force-deletes the bucket, starts them again, until the API denies
+ * the bucket steadily. Read in MinIO's code: its bucket heal recreates a bucket on every
+ * peer unless their answers reduce to NotFound, so a kept node that heals while peers look
+ * offline to it can put the bucket back on them; and a peer too slow for the delete keeps
+ * its copy. Then the delete is made again. Returns what each failed try left on the drives.
+ */
+async function deleteDuringOutage(ctx: Context, u: Undo, signal: AbortSignal): Promise<string[]> {
+  const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
+  const missed: string[] = [];
+  for (let tri = 1; ; tri++) {
+    for (const n of u.keep) await nodes.stop!(n, signal);
+    // the first attempts may land while peers still count the stopped node in
+    await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
+      forceDelete(ctx.stand, u.bucket, s).then(() => true, (err) => (isNotFound(err) ? true : undefined)), 500);
+    for (const n of u.keep) await nodes.start!(n, signal);
+    try {
+      await denySteadily(ctx.stand, u.bucket, DENY_MS, signal);
+      return missed;
+    } catch (err) {
+      if (!(err instanceof DeadlineError) || signal.aborted) throw err;
+      missed.push(`try ${tri}: ${err.message}; its directory on ${await whereOnDrives(ctx.stand, u.bucket)}`);
+    }
+    if (tri === OUTAGE_TRIES) {
+      throw new FaultlineError('divergence-delete', `s3.indexDivergence: the API kept ${u.bucket} after ${tri} outage-deletes (${missed.join('; ')})`, {
+        hint: 'the drive counts of each try show which nodes still held the bucket; their server logs say why',
+      });
+    }
+  }
 }
 
 function minorityCheck(nodes: string[], keep: string[]): void {
@@ -222,29 +262,23 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     return { method, bucket: s.bucket, keep, sys, moves: [], anchor: true, drives: keep.flatMap((n) => drives[n]!) };
   },
   async inject(_s, u, ctx): Promise<Record<string, JsonValue>> {
-    const signal = deadline(ctx.signal, 120_000);
+    const signal = deadline(ctx.signal, INJECT_MS, 's3.indexDivergence inject');
     if (u.method === 'hide') {
       if (u.anchor) await putAnchor(ctx.stand, u.bucket, signal);
       await remnantHoldsData(ctx.stand, u, signal, u.anchor);
-      const remade = await hideSteadily(ctx.stand, u, signal);
+      await hideDirs(u, signal);
+      const remade = await denySteadily(ctx.stand, u.bucket, HOLD_MS, signal, (x) => hideDirs(u, x));
       return { hiddenOn: u.moves.length, keptOn: u.keep, remadeByServer: remade };
     }
-    const nodes = nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']);
     await withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal));
     await putAnchor(ctx.stand, u.bucket, signal);
     // without data on the kept drives MinIO reaps the remnant: there would be no divergence to
-    // catch. And every node must take the write: a node its peers still count out (restarted
-    // just before) can miss the delete too, and keep the bucket listed with the kept node
-    // (likely what made HeadBucket never answer NotFound once, after the kept node came back)
+    // catch. And every node must take the write, or one its peers still count out (restarted
+    // just before) misses the delete as well
     await remnantHoldsData(ctx.stand, u, signal, true, Object.keys(standDrives(ctx.stand, 's3.indexDivergence')));
-    for (const n of u.keep) await nodes.stop!(n, signal);
-    // the first attempts may land while peers still count the stopped node in
-    await pollUntil(`force-delete ${u.bucket} with ${u.keep.join(', ')} down`, s3Ms, signal, async (s) =>
-      forceDelete(ctx.stand, u.bucket, s).then(() => true, () => undefined), 500);
-    for (const n of u.keep) await nodes.start!(n, signal);
-    await waitApi(ctx.stand, u.bucket, false, signal);
+    const missed = await deleteDuringOutage(ctx, u, signal);
     await remnantHoldsData(ctx.stand, u, signal, false);
-    return { remnantOn: u.keep, drives: u.drives.length };
+    return { remnantOn: u.keep, drives: u.drives.length, outageDeletes: missed.length + 1, ...(missed.length ? { missed } : {}) };
   },
   // the API denies the bucket while every kept drive still holds its directory
   async confirm(_s, u, _i, ctx) {

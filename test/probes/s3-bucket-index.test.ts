@@ -5,11 +5,14 @@
  * fault's undo does.
  */
 import { strict as assert } from 'node:assert';
-import type { Stand } from '../../runner/core/contracts.js';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { JsonValue, Stand } from '../../runner/core/contracts.js';
 import { pollUntil } from '../../runner/core/abort.js';
 import fault from '../../runner/faults/s3-index-divergence.js';
 import probe from '../../runner/probes/s3-bucket-index.js';
 import deepCheck from '../../runner/probes/s3-deep-check.js';
+import { bucketDirPath, standDrives } from '../../runner/s3/drives.js';
 import { waitAllLive } from '../stands/local/helpers.js';
 import { ctxFor, dropBucket, seedBucket, uniqueBucket, useLocalStand } from './helpers.js';
 
@@ -130,6 +133,38 @@ describe('probe s3.bucketIndex + fault s3.indexDivergence (local stand)', functi
     const obs = await probe.evaluate({ bucket }, ctx);
     assert.equal(obs.ok, true, obs.value);
     assert.match(obs.value, /absent from drives and API$/);
+  });
+
+  it('deleteDuringOutage: the bucket back on other nodes after the delete makes the fault delete it again, and say so', async () => {
+    // stands in for MinIO's bucket heal putting the bucket back on peers (likely what made a
+    // HeadBucket never answer NotFound in CI): once the first delete has taken the bucket off
+    // node1, the test makes its directories again on node1 and node2
+    const stand = h.stand();
+    const bucket = uniqueBucket('outage-again');
+    const drives = standDrives(stand, 'this test');
+    const dirs = ['node1', 'node2'].flatMap((n) => drives[n]!.map((d) => bucketDirPath(d, bucket)));
+    const signal = AbortSignal.timeout(240_000);
+    const ctx = ctxFor(stand, 300_000);
+    const spec = { bucket, method: 'deleteDuringOutage' as const };
+    const undo = await fault.prepare(spec, ctx);
+    const remade = (async () => {
+      await pollUntil(`${bucket} made on node1`, 240_000, signal, async () => (existsSync(dirs[0]!) ? true : undefined), 20);
+      await pollUntil(`${bucket} deleted from node1`, 240_000, signal, async () => (existsSync(dirs[0]!) ? undefined : true), 20);
+      for (const d of dirs) await mkdir(d, { recursive: true });
+    })().then(() => 'remade', (err: Error) => err.message);
+    try {
+      const made = (await fault.inject(spec, undo, ctx)) as Record<string, JsonValue>;
+      assert.equal(await remade, 'remade');
+      assert.equal(made.outageDeletes, 2, JSON.stringify(made));
+      assert.match(String((made.missed as string[])[0]), /^try 1: HeadBucket \S+ to answer NotFound for 5 s in a row did not finish within 30\.0 s; its directory on node1 4\/4, node2 4\/4, node3 \d\/4, node4 4\/4$/);
+      const caught = await probe.evaluate({ bucket }, ctx);
+      assert.equal(caught.ok, false, caught.value);
+      assert.match(caught.value, new RegExp(`^divergence: ${bucket} on 4/16 drives \\(node4\\)`));
+    } finally {
+      await remade;
+      await fault.revert(undo, ctx);
+    }
+    assert.equal((await probe.evaluate({ bucket }, ctx)).ok, true);
   });
 
   it('refuses what would not diverge or would destroy data', async () => {
