@@ -42,7 +42,9 @@ async function attemptOnce(input: GateInput, ms: number): Promise<Attempt> {
   const { probe, plan, ctx } = input;
   const signal = deadline(ctx.signal, Math.max(1, ms));
   try {
-    return { obs: expected(plan, await probe.evaluate(plan.spec, { ...ctx, signal })), threw: false };
+    const obs = expected(plan, await probe.evaluate(plan.spec, { ...ctx, signal }));
+    // a probe that reports its own abort as what it saw ("ListBuckets failed: Request aborted") was cut short all the same
+    return { obs, threw: false, ...(signal.aborted && !ctx.signal.aborted ? { cutShort: true } : {}) };
   } catch (err) {
     // the stand cannot answer this probe at all (e.g. a server without that admin API): skipped, not unknown
     if (ctx.signal.aborted || err instanceof UnsupportedError) throw err;

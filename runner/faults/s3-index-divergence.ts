@@ -27,7 +27,7 @@ import type { Context, FaultDef, JsonValue, Stand } from '../core/contracts.js';
 import { DeadlineError, deadline, pollUntil } from '../core/abort.js';
 import { FaultlineError, ExitCode } from '../core/errors.js';
 import { bucketDirPath, standDrives, sysDirPath, systemFolderOf, type SysDir } from '../s3/drives.js';
-import { isNotFound, s3ErrorText, send, withS3 } from '../s3/client.js';
+import { isNotFound, s3ErrorText, s3Failure, send, withS3 } from '../s3/client.js';
 import { checkNodes, nodeDriver } from './node-common.js';
 
 export interface DivergenceSpec {
@@ -76,6 +76,24 @@ async function apiHas(stand: Stand, bucket: string, signal: AbortSignal): Promis
   });
 }
 
+/**
+ * Makes an S3 call again while the server fails it (a restarted MinIO answers 503 until it
+ * has joined its peers; seen right after a rollout restart), up to s3Ms; the error then
+ * names the last failure.
+ */
+async function answered<T>(what: string, signal: AbortSignal, call: (s: AbortSignal) => Promise<T>): Promise<T> {
+  let last: unknown;
+  try {
+    return await pollUntil(what, s3Ms, signal, (s) => call(s).catch((err: unknown) => {
+      last = err;
+      return undefined;
+    }), 500);
+  } catch (err) {
+    if (err instanceof DeadlineError && last !== undefined) throw s3Failure(`s3.indexDivergence: ${what}: no answer within ${s3Ms / 1000} s`, last);
+    throw err;
+  }
+}
+
 /** DeleteBucket with MinIO's force flag: the objects go too. */
 async function forceDelete(stand: Stand, bucket: string, signal: AbortSignal): Promise<void> {
   await withS3(stand, {}, async (c) => {
@@ -97,7 +115,8 @@ const HOLD_MS = 60_000;
 const REWRITE_MS = 5_000;
 
 const putAnchor = (stand: Stand, bucket: string, signal: AbortSignal) =>
-  withS3(stand, {}, (c) => send(c, new PutObjectCommand({ Bucket: bucket, Key: anchorKey, Body: 'anchor' }), signal));
+  answered(`PutObject ${bucket}/${anchorKey}`, signal, (s) =>
+    withS3(stand, {}, (c) => send(c, new PutObjectCommand({ Bucket: bucket, Key: anchorKey, Body: 'anchor' }), s)));
 
 /**
  * Every kept drive must hold something of the bucket, or MinIO reaps the remnant as an
@@ -243,14 +262,14 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     minorityCheck(nodes, keep);
     const method = s.method ?? 'hide';
     const sys = systemFolderOf(ctx.stand, s.sys, 's3.indexDivergence');
-    const signal = deadline(ctx.signal, s3Ms);
-    const has = await apiHas(ctx.stand, s.bucket, signal);
+    const signal = deadline(ctx.signal, 2 * s3Ms, 's3.indexDivergence prepare');
+    const has = await answered(`HeadBucket ${s.bucket}`, signal, (x) => apiHas(ctx.stand, s.bucket, x));
     if (method === 'hide') {
       if (!has) throw new FaultlineError('divergence-bucket', `s3.indexDivergence: bucket ${s.bucket} does not exist`, { hint: 'hide needs an existing bucket' });
       const moves = nodes
         .filter((n) => !keep.includes(n))
         .flatMap((n) => drives[n]!.map((d) => ({ from: bucketDirPath(d, s.bucket), to: bucketDirPath(d, hiddenName(s.bucket)) })));
-      return { method, bucket: s.bucket, keep, sys, moves, anchor: await bucketEmpty(ctx.stand, s.bucket, signal), drives: [] };
+      return { method, bucket: s.bucket, keep, sys, moves, anchor: await answered(`ListObjectsV2 ${s.bucket}`, signal, (x) => bucketEmpty(ctx.stand, s.bucket, x)), drives: [] };
     }
     checkNodes(nodeDriver(ctx, 's3.indexDivergence', ['stop', 'start']), 's3.indexDivergence', keep);
     if (has) {
@@ -270,7 +289,12 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
       const remade = await denySteadily(ctx.stand, u.bucket, HOLD_MS, signal, (x) => hideDirs(u, x));
       return { hiddenOn: u.moves.length, keptOn: u.keep, remadeByServer: remade };
     }
-    await withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), signal));
+    // a create answered late and made again finds the bucket made: that is done too
+    await answered(`CreateBucket ${u.bucket}`, signal, (x) =>
+      withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), x)).catch((err: unknown) => {
+        if ((err as { name?: string }).name === 'BucketAlreadyOwnedByYou') return;
+        throw err;
+      }).then(() => true));
     await putAnchor(ctx.stand, u.bucket, signal);
     // without data on the kept drives MinIO reaps the remnant: there would be no divergence to
     // catch. And every node must take the write, or one its peers still count out (restarted

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 export const chromiumPath = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
+/** Bound for the browser's start (its first answer). */
+const startMs = 90_000;
 
 interface Pending {
   resolve(v: unknown): void;
@@ -47,13 +49,19 @@ export class Chromium {
       { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
     const browser = new Chromium(child, profile);
-    const { targetInfos } = (await browser.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string }[] };
-    const page = targetInfos.find((t) => t.type === 'page');
-    const targetId = page?.targetId ?? ((await browser.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string }).targetId;
-    browser.session = ((await browser.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string }).sessionId;
-    await browser.page('Page.enable');
-    await browser.page('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
-    return browser;
+    try {
+      // the first answer waits for the browser to start, which took over 20 s on a loaded CI machine
+      const { targetInfos } = (await browser.send('Target.getTargets', {}, startMs)) as { targetInfos: { targetId: string; type: string }[] };
+      const page = targetInfos.find((t) => t.type === 'page');
+      const targetId = page?.targetId ?? ((await browser.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string }).targetId;
+      browser.session = ((await browser.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string }).sessionId;
+      await browser.page('Page.enable');
+      await browser.page('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
+      return browser;
+    } catch (err) {
+      await browser.close();
+      throw new Error(`${(err as Error).message}; stderr: ${browser.stderr.trim() || '(empty)'}`);
+    }
   }
 
   /** A browser-level command. */

@@ -80,6 +80,21 @@ const slowProbe: ProbeDef<Record<string, never>> = {
   },
 };
 
+/** epoch ms after which `test.hangs` holds until its deadline and reports the abort as what it saw */
+export const hangAfter = { current: 0 };
+const hangingProbe: ProbeDef<Record<string, never>> = {
+  kind: 'test.hangs',
+  summary: 'test only: answers "not yet" at once until hangAfter, then only when its deadline aborts it',
+  schema: { type: 'object', additionalProperties: false },
+  requires: [],
+  describe: () => 'hangs',
+  evaluate: async (_s, ctx) => {
+    if (Date.now() < hangAfter.current) return { ok: false, value: 'not yet' };
+    await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+    return { ok: false, value: 'ListBuckets failed: Request aborted' };
+  },
+};
+
 const brokenProbe: ProbeDef<Record<string, never>> = {
   kind: 'test.broken',
   summary: 'test only: cannot be evaluated',
@@ -127,7 +142,7 @@ const stuckWorkload: WorkloadDef<Record<string, never>> = {
   }),
 };
 /** The real kinds plus these; the default catalog stays as shipped. */
-export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault, throwingFault, effectFault as FaultDef], probes: [flipProbe, slowProbe, brokenProbe], workloads: [stuckWorkload] });
+export const testCatalog = extendCatalog(defaultCatalog(), { faults: [recordingFault, throwingFault, effectFault as FaultDef], probes: [flipProbe, slowProbe, hangingProbe, brokenProbe], workloads: [stuckWorkload] });
 
 export function bareStand(overrides: Partial<Stand> = {}): Stand {
   return {

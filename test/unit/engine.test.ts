@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bareStand, calls, flipAt, journalPath, slowMs, testCatalog } from './engine-harness.js';
+import { bareStand, calls, flipAt, hangAfter, journalPath, slowMs, testCatalog } from './engine-harness.js';
 import { resolveStand } from '../../runner/stands/resolve.js';
 import { executeRun } from '../../runner/engine/run.js';
 import { Journal, journalBegin, readJournal } from '../../runner/engine/journal.js';
@@ -84,6 +84,14 @@ describe('engine', () => {
     const { record } = await runIt(s);
     assert.equal(record.gates[0]!.verdict, 'fail');
     assert.match(record.gates[0]!.value, /passed too late after 9\d\d ms \(bound 500 ms\)/);
+  });
+
+  it('a last evaluation the bound cuts short does not replace the answer before it, even when the probe words the abort itself', async () => {
+    hangAfter.current = Date.now() + 300;
+    const s = await scenarioFrom(head('cut') + '    - gate: { name: cut, probe: { test.hangs: {} }, within: 800ms }\n');
+    const { record } = await runIt(s);
+    assert.equal(record.gates[0]!.verdict, 'fail');
+    assert.match(record.gates[0]!.value, /no pass within 800 ms \(bound 800 ms\); last: not yet$/);
   });
 
   it('a gate on an admin API the stand\'s server lacks is skipped with the reason, and fails nothing', async () => {
