@@ -35,10 +35,10 @@ export class Chromium {
     out.setEncoding('utf8');
     out.on('data', (chunk: string) => this.receive(chunk));
     child.stderr?.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-4000)));
-    child.on('exit', (code, sig) => {
-      for (const p of this.pending.values()) p.reject(new Error(`chromium exited (${code ?? sig}) before answering; stderr: ${this.stderr}`));
-      this.pending.clear();
-    });
+    child.on('exit', (code, sig) => this.failPending(`chromium exited (${code ?? sig}) before answering; stderr: ${this.stderr}`));
+    // no browser to start, or one gone before reading its commands: what is pending fails, nothing crashes
+    child.on('error', (err) => this.failPending(`chromium: ${err.message}`));
+    (child.stdio[3] as Writable).on('error', () => {});
   }
 
   static async launch(width = 1280, height = 900): Promise<Chromium> {
@@ -60,7 +60,9 @@ export class Chromium {
       return browser;
     } catch (err) {
       await browser.close();
-      throw new Error(`${(err as Error).message}; stderr: ${browser.stderr.trim() || '(empty)'}`);
+      const message = (err as Error).message;
+      // an exit before the answer already carries the stderr
+      throw new Error(message.includes('stderr:') ? message : `${message}; stderr: ${browser.stderr.trim() || '(empty)'}`);
     }
   }
 
@@ -113,6 +115,14 @@ export class Chromium {
       await exited;
     }
     await rm(this.profile, { recursive: true, force: true });
+  }
+
+  private failPending(message: string): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error(message));
+    }
+    this.pending.clear();
   }
 
   private event(method: string, ms: number): Promise<unknown> {
