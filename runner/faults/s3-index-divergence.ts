@@ -180,12 +180,14 @@ async function denySteadily(stand: Stand, bucket: string, ms: number, signal: Ab
   return remade;
 }
 
+/** How many of `drives` hold the bucket's directory. */
+const holdingCount = async (drives: readonly string[], bucket: string) =>
+  (await Promise.all(drives.map((d) => exists(bucketDirPath(d, bucket))))).filter(Boolean).length;
+
 /** Which share of each node's drives hold the bucket's directory: "node1 0/4, ..., node4 4/4". */
 async function whereOnDrives(stand: Stand, bucket: string): Promise<string> {
   const drives = standDrives(stand, 's3.indexDivergence');
-  const held = await Promise.all(
-    Object.entries(drives).map(async ([n, ds]) => `${n} ${(await Promise.all(ds.map((d) => exists(bucketDirPath(d, bucket))))).filter(Boolean).length}/${ds.length}`),
-  );
+  const held = await Promise.all(Object.entries(drives).map(async ([n, ds]) => `${n} ${await holdingCount(ds, bucket)}/${ds.length}`));
   return held.join(', ');
 }
 
@@ -291,10 +293,13 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
     }
     // a create answered late and made again finds the bucket made: that is done too
     await answered(`CreateBucket ${u.bucket}`, signal, (x) =>
-      withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), x)).catch((err: unknown) => {
-        if ((err as { name?: string }).name === 'BucketAlreadyOwnedByYou') return;
-        throw err;
-      }).then(() => true));
+      withS3(ctx.stand, {}, (c) => send(c, new CreateBucketCommand({ Bucket: u.bucket }), x)).then(
+        () => true,
+        (err: { name?: string }) => {
+          if (err.name === 'BucketAlreadyOwnedByYou') return true;
+          throw err;
+        },
+      ));
     await putAnchor(ctx.stand, u.bucket, signal);
     // without data on the kept drives MinIO reaps the remnant: there would be no divergence to
     // catch. And every node must take the write, or one its peers still count out (restarted
@@ -307,7 +312,7 @@ const fault: FaultDef<DivergenceSpec, Undo> = {
   // the API denies the bucket while every kept drive still holds its directory
   async confirm(_s, u, _i, ctx) {
     const kept = u.keep.flatMap((n) => standDrives(ctx.stand, 's3.indexDivergence')[n] ?? []);
-    const holding = (await Promise.all(kept.map((d) => exists(bucketDirPath(d, u.bucket))))).filter(Boolean).length;
+    const holding = await holdingCount(kept, u.bucket);
     const listed = await apiHas(ctx.stand, u.bucket, ctx.signal);
     return {
       ok: !listed && holding === kept.length && kept.length > 0,

@@ -143,7 +143,9 @@ describe('probe s3.bucketIndex + fault s3.indexDivergence (local stand)', functi
     const bucket = uniqueBucket('outage-again');
     const drives = standDrives(stand, 'this test');
     const dirs = ['node1', 'node2'].flatMap((n) => drives[n]!.map((d) => bucketDirPath(d, bucket)));
-    const signal = AbortSignal.timeout(240_000);
+    // the watch ends with the test: an inject that fails early must not leave it waiting
+    const watch = new AbortController();
+    const signal = AbortSignal.any([watch.signal, AbortSignal.timeout(240_000)]);
     const ctx = ctxFor(stand, 300_000);
     const spec = { bucket, method: 'deleteDuringOutage' as const };
     const undo = await fault.prepare(spec, ctx);
@@ -161,6 +163,7 @@ describe('probe s3.bucketIndex + fault s3.indexDivergence (local stand)', functi
       assert.equal(caught.ok, false, caught.value);
       assert.match(caught.value, new RegExp(`^divergence: ${bucket} on 4/16 drives \\(node4\\)`));
     } finally {
+      watch.abort();
       await remade;
       await fault.revert(undo, ctx);
     }
